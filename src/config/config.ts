@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * The only place that reads the environment. Every variable is listed in VARIABLES (and in the
+ * README's configuration table); validate() turns a raw env into a typed AppConfig or throws a
+ * ConfigError naming every bad variable.
+ */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  dataDir: string;
+  database:
+    | { type: 'sqlite'; path: string }
+    | { type: 'mysql'; url: string; host: string; port: number; database: string };
+  redisUrl: string | null;
+  queuePrefix: string;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  bootstrapAdmin: { username: string; password: string | null };
+  loginRateLimit: { limit: number; windowSeconds: number };
+  uploadRateLimit: { limit: number; windowSeconds: number };
+  uploads: { maxBytes: number; maxRows: number; maxUncompressedBytes: number; maxZipRatio: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  runMigrations: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Documentation of every variable: used by the README table and by `validate`. */
+export const VARIABLES: Record<string, string> = {
+  NODE_ENV: 'development | production | test (default development)',
+  PORT: 'HTTP port (default 3000)',
+  DATA_DIR: 'Directory for the embedded SQLite file, uploads and generated secrets (default ./data)',
+  DATABASE_URL: 'mysql://user:pass@host:3306/db — MySQL/MariaDB; unset = embedded SQLite',
+  REDIS_URL: 'redis://host:6379 — BullMQ queues with a separate worker; unset = in-process jobs',
+  QUEUE_PREFIX: 'BullMQ key prefix (default jicai; use {jicai} on Redis Cluster)',
+  JWT_SECRET: 'HMAC secret for access tokens (≥ 32 chars); embedded mode generates one into DATA_DIR',
+  JWT_TTL_SECONDS: 'Access-token lifetime (default 28800 = 8 h)',
+  BOOTSTRAP_ADMIN_USERNAME: 'Username of the first admin (default admin)',
+  BOOTSTRAP_ADMIN_PASSWORD: 'Password of the first admin; unset = generated and logged once',
+  LOGIN_RATE_LIMIT: 'Login attempts per window per client address and username (default 10)',
+  LOGIN_RATE_WINDOW_SECONDS: 'Login rate-limit window (default 60)',
+  UPLOAD_RATE_LIMIT: 'Uploads per window per user (default 30)',
+  UPLOAD_RATE_WINDOW_SECONDS: 'Upload rate-limit window (default 60)',
+  UPLOAD_MAX_BYTES: 'Maximum upload size in bytes (default 52428800 = 50 MB)',
+  IMPORT_MAX_ROWS: 'Maximum data rows in one imported workbook (default 200000)',
+  IMPORT_MAX_UNCOMPRESSED_BYTES: 'Maximum total uncompressed size of an xlsx (default 1073741824)',
+  IMPORT_MAX_ZIP_RATIO: 'Maximum compression ratio of an xlsx entry (default 200)',
+  LOG_LEVEL: 'debug | info | warn | error (default info)',
+  RUN_MIGRATIONS: 'Run pending migrations at start-up (default true)',
+};
+
+function int(env: Env, name: string, def: number, problems: string[], min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    problems.push(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+    return def;
+  }
+  return Number(raw);
+}
+
+function bool(env: Env, name: string, def: boolean, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  problems.push(`${name} must be true or false, got "${raw}"`);
+  return def;
+}
+
+function oneOf<T extends string>(
+  env: Env,
+  name: string,
+  allowed: readonly T[],
+  def: T,
+  problems: string[],
+): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return def;
+  }
+  return raw as T;
+}
+
+/** Reads (or creates once) a secret file in the data directory, for the embedded mode. */
+function generatedSecret(dataDir: string, file: string): string {
+  const path = join(dataDir, file);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(path, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+export function validate(env: Env): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development', problems);
+  const dataDir = resolve(env.DATA_DIR || './data');
+
+  let database: AppConfig['database'] = { type: 'sqlite', path: join(dataDir, 'jicai.sqlite') };
+  if (env.DATABASE_URL) {
+    try {
+      const url = new URL(env.DATABASE_URL);
+      if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
+        problems.push(`DATABASE_URL must start with mysql://, got "${url.protocol}//…"`);
+      } else if (!url.pathname || url.pathname === '/') {
+        problems.push('DATABASE_URL must name a database (mysql://user:pass@host:3306/jicai)');
+      } else {
+        database = {
+          type: 'mysql',
+          url: env.DATABASE_URL.replace(/^mariadb:/, 'mysql:'),
+          host: url.hostname,
+          port: url.port ? Number(url.port) : 3306,
+          database: decodeURIComponent(url.pathname.slice(1)),
+        };
+      }
+    } catch {
+      problems.push('DATABASE_URL is not a valid URL (expected mysql://user:pass@host:3306/db)');
+    }
+  }
+
+  let redisUrl: string | null = null;
+  if (env.REDIS_URL) {
+    try {
+      const url = new URL(env.REDIS_URL);
+      if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+        problems.push(`REDIS_URL must start with redis:// or rediss://, got "${url.protocol}//…"`);
+      } else redisUrl = env.REDIS_URL;
+    } catch {
+      problems.push('REDIS_URL is not a valid URL (expected redis://host:6379)');
+    }
+  }
+
+  let jwtSecret = env.JWT_SECRET ?? '';
+  if (jwtSecret && jwtSecret.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters');
+  }
+  if (!jwtSecret) {
+    if (database.type === 'mysql' && nodeEnv === 'production') {
+      problems.push('JWT_SECRET is required in production with DATABASE_URL');
+    } else if (problems.length === 0) {
+      jwtSecret = generatedSecret(dataDir, 'jwt-secret');
+    }
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    port: int(env, 'PORT', 3000, problems),
+    dataDir,
+    database,
+    redisUrl,
+    queuePrefix: env.QUEUE_PREFIX || 'jicai',
+    jwtSecret,
+    jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 8 * 3600, problems, 60),
+    bootstrapAdmin: {
+      username: env.BOOTSTRAP_ADMIN_USERNAME || 'admin',
+      password: env.BOOTSTRAP_ADMIN_PASSWORD || null,
+    },
+    loginRateLimit: {
+      limit: int(env, 'LOGIN_RATE_LIMIT', 10, problems, 1),
+      windowSeconds: int(env, 'LOGIN_RATE_WINDOW_SECONDS', 60, problems, 1),
+    },
+    uploadRateLimit: {
+      limit: int(env, 'UPLOAD_RATE_LIMIT', 30, problems, 1),
+      windowSeconds: int(env, 'UPLOAD_RATE_WINDOW_SECONDS', 60, problems, 1),
+    },
+    uploads: {
+      maxBytes: int(env, 'UPLOAD_MAX_BYTES', 50 * 1024 * 1024, problems, 1024),
+      maxRows: int(env, 'IMPORT_MAX_ROWS', 200_000, problems, 1),
+      maxUncompressedBytes: int(env, 'IMPORT_MAX_UNCOMPRESSED_BYTES', 1024 ** 3, problems, 1024),
+      maxZipRatio: int(env, 'IMPORT_MAX_ZIP_RATIO', 200, problems, 2),
+    },
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info', problems),
+    runMigrations: bool(env, 'RUN_MIGRATIONS', true, problems),
+  };
+  const unknownPort = env.PORT !== undefined && config.port > 65535;
+  if (unknownPort) problems.push(`PORT must be ≤ 65535, got "${env.PORT}"`);
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** Reads the process environment. Entry points call this once; tests pass their own env. */
+export function loadConfig(overrides: Env = {}): AppConfig {
+  return validate({ ...process.env, ...overrides });
+}

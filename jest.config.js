@@ -1,5 +1,5 @@
 /** Two projects: pure unit tests next to the domain code, and e2e tests over HTTP. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 module.exports = {
   projects: [
     {

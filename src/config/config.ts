@@ -39,11 +39,13 @@ type Env = Record<string, string | undefined>;
 export const VARIABLES: Record<string, string> = {
   NODE_ENV: 'development | production | test (default development)',
   PORT: 'HTTP port (default 3000)',
-  DATA_DIR: 'Directory for the embedded SQLite file, uploads and generated secrets (default ./data)',
+  DATA_DIR:
+    'Directory for the embedded SQLite file, uploads and generated secrets (default ./data)',
   DATABASE_URL: 'mysql://user:pass@host:3306/db — MySQL/MariaDB; unset = embedded SQLite',
   REDIS_URL: 'redis://host:6379 — BullMQ queues with a separate worker; unset = in-process jobs',
   QUEUE_PREFIX: 'BullMQ key prefix (default jicai; use {jicai} on Redis Cluster)',
-  JWT_SECRET: 'HMAC secret for access tokens (≥ 32 chars); embedded mode generates one into DATA_DIR',
+  JWT_SECRET:
+    'HMAC secret for access tokens (≥ 32 chars); embedded mode generates one into DATA_DIR',
   JWT_TTL_SECONDS: 'Access-token lifetime (default 28800 = 8 h)',
   BOOTSTRAP_ADMIN_USERNAME: 'Username of the first admin (default admin)',
   BOOTSTRAP_ADMIN_PASSWORD: 'Password of the first admin; unset = generated and logged once',
@@ -106,7 +108,13 @@ function generatedSecret(dataDir: string, file: string): string {
 
 export function validate(env: Env): AppConfig {
   const problems: string[] = [];
-  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development', problems);
+  const nodeEnv = oneOf(
+    env,
+    'NODE_ENV',
+    ['development', 'production', 'test'],
+    'development',
+    problems,
+  );
   const dataDir = resolve(env.DATA_DIR || './data');
 
   let database: AppConfig['database'] = { type: 'sqlite', path: join(dataDir, 'jicai.sqlite') };

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { requestContext } from '../logging/request-context';
+
+const VALID_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/** Accepts a caller's X-Request-Id (if sane) or makes one, echoes it, and logs the request. */
+@Injectable()
+export class RequestIdMiddleware implements NestMiddleware {
+  private readonly logger = new Logger('http');
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && VALID_ID.test(incoming) ? incoming : randomUUID();
+    (req as Request & { requestId: string }).requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      requestContext.run({ requestId }, () =>
+        this.logger.log({
+          msg: 'request',
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+        }),
+      );
+    });
+    requestContext.run({ requestId }, () => next());
+  }
+}

@@ -1,0 +1,96 @@
+import {
+  DataSource,
+  EntityManager,
+  QueryRunner,
+  SelectQueryBuilder,
+  TableColumnOptions,
+} from 'typeorm';
+
+export type Dialect = 'mysql' | 'sqlite';
+
+export function dialectOf(source: DataSource | EntityManager | QueryRunner): Dialect {
+  const type = 'connection' in source ? source.connection.options.type : source.options.type;
+  return type === 'mysql' || type === 'mariadb' ? 'mysql' : 'sqlite';
+}
+
+/**
+ * Column builders for hand-written migrations: one schema, two dialects. The differences are
+ * kept here and nowhere else.
+ */
+export function migrationColumns(qr: QueryRunner) {
+  const mysql = dialectOf(qr) === 'mysql';
+  const idType = mysql ? 'bigint' : 'integer';
+  return {
+    id: (): TableColumnOptions => ({
+      name: 'id',
+      type: idType,
+      isPrimary: true,
+      isGenerated: true,
+      generationStrategy: 'increment',
+      ...(mysql ? { unsigned: true } : {}),
+    }),
+    ref: (name: string, nullable = false): TableColumnOptions => ({
+      name,
+      type: idType,
+      isNullable: nullable,
+      ...(mysql ? { unsigned: true } : {}),
+    }),
+    string: (name: string, length: number, nullable = false): TableColumnOptions => ({
+      name,
+      type: 'varchar',
+      length: String(length),
+      isNullable: nullable,
+    }),
+    text: (name: string, nullable = true): TableColumnOptions => ({
+      name,
+      type: mysql ? 'longtext' : 'text',
+      isNullable: nullable,
+    }),
+    decimal: (
+      name: string,
+      precision: number,
+      scale: number,
+      nullable = false,
+    ): TableColumnOptions => ({
+      name,
+      type: 'decimal',
+      precision,
+      scale,
+      isNullable: nullable,
+    }),
+    int: (name: string, nullable = false, defaultValue?: number): TableColumnOptions => ({
+      name,
+      type: 'int',
+      isNullable: nullable,
+      ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+    }),
+    bool: (name: string, defaultValue = false): TableColumnOptions => ({
+      name,
+      type: mysql ? 'tinyint' : 'boolean',
+      isNullable: false,
+      default: defaultValue ? 1 : 0,
+    }),
+    /** UTC timestamp with milliseconds. */
+    timestamp: (name: string, nullable = false): TableColumnOptions => ({
+      name,
+      type: 'datetime',
+      precision: mysql ? 3 : undefined,
+      isNullable: nullable,
+    }),
+    /** Business date, `YYYY-MM-DD`. */
+    date: (name: string, nullable = false): TableColumnOptions => ({
+      name,
+      type: mysql ? 'date' : 'varchar',
+      length: mysql ? undefined : '10',
+      isNullable: nullable,
+    }),
+  };
+}
+
+/**
+ * Row lock for read-modify-write inside a transaction. MySQL needs `FOR UPDATE`; SQLite
+ * serialises writers (see TransactionRunner), so the lock is a no-op there.
+ */
+export function forUpdate<T extends object>(qb: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+  return dialectOf(qb.connection) === 'mysql' ? qb.setLock('pessimistic_write') : qb;
+}

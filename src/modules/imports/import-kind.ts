@@ -1,0 +1,74 @@
+import { EntityManager } from 'typeorm';
+import { Actor } from '../../common/auth/actor';
+
+/**
+ * What a context contributes to the Excel import pipeline (§X): the template's columns, a pure
+ * row parser, batch checks against the database, and a batch writer. The pipeline owns upload,
+ * storage, hashing, streaming, limits, error workbooks and the all-or-nothing transaction.
+ */
+export type CellValue = string | number | boolean | Date | null;
+
+export interface ImportColumn {
+  /** Key in the parsed raw row. */
+  key: string;
+  /** Header text in the template (bilingual, e.g. "通用名 Generic name"). */
+  header: string;
+  required: boolean;
+  /** Shown as a cell comment / help row. */
+  help?: string;
+  /** Excel list validation where the value comes from a fixed set. */
+  allowed?: readonly string[];
+  /** Column width in characters. */
+  width?: number;
+  /** Keep the cell as text in the template (codes with leading zeros). */
+  text?: boolean;
+}
+
+export interface RowProblem {
+  /** Column key the problem is about, or null for the whole row. */
+  column: string | null;
+  message: string;
+}
+
+export type ParsedRow<T> = { ok: true; value: T } | { ok: false; problems: RowProblem[] };
+
+export interface ImportContext {
+  actor: Actor;
+  /** The template's context id (a round id for round templates; empty for global ones). */
+  contextId: string;
+  importId: string;
+}
+
+export interface NumberedRow<T> {
+  rowNumber: number;
+  value: T;
+}
+
+export interface ImportKind<T = unknown> {
+  /** `catalog.drugs`, `identity.organisations`, … */
+  kind: string;
+  version: number;
+  title: string;
+  /** Sheet name of the data sheet in the template. */
+  sheetName: string;
+  columns: readonly ImportColumn[];
+  /** Who may download the template and upload it (checked by the pipeline). */
+  allowed(actor: Actor, contextId: string): boolean;
+  /** Pure: one row's cells (by column key) → a typed value or the problems. */
+  parseRow(cells: Record<string, CellValue>): ParsedRow<T>;
+  /**
+   * Checks a batch of parsed rows against the database and against rows seen earlier in the
+   * file (`seen` persists across batches of one file). Returns problems per row number.
+   */
+  checkBatch(
+    rows: NumberedRow<T>[],
+    ctx: ImportContext,
+    seen: Map<string, unknown>,
+  ): Promise<Map<number, RowProblem[]>>;
+  /** Writes a batch inside the import's single transaction (multi-row inserts, no save per row). */
+  writeBatch(manager: EntityManager, rows: NumberedRow<T>[], ctx: ImportContext): Promise<void>;
+  /** Runs once after the last batch, inside the same transaction (audit summary etc.). */
+  finish?(manager: EntityManager, ctx: ImportContext, rowCount: number): Promise<void>;
+  /** Optional example rows for the template. */
+  exampleRows?: readonly Record<string, CellValue>[];
+}

@@ -1,0 +1,52 @@
+import { bearer, startApp, TestApp } from '../setup/test-app';
+
+describe('platform edge', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp();
+  });
+  afterAll(() => t.close());
+
+  it('GET /health reports the database and queues', async () => {
+    const res = await t.http().get('/health').expect(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.database.status).toBe('up');
+    expect(res.body.redis.status).toBe(t.config.redisUrl ? 'up' : 'disabled');
+    expect(res.headers['x-request-id']).toBeTruthy();
+  });
+
+  it('serves the OpenAPI document at /docs-json and the UI at /docs', async () => {
+    const json = await t.http().get('/docs-json').expect(200);
+    expect(json.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(json.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/auth/login', '/health']),
+    );
+    const ui = await t.http().get('/docs').expect(200);
+    expect(ui.text).toContain('swagger');
+  });
+
+  it('answers unknown routes with the error envelope and echoes a caller request id', async () => {
+    const res = await t.http().get('/api/v1/nope').set('X-Request-Id', 'trace-abc-123').expect(404);
+    expect(res.body).toMatchObject({
+      statusCode: 404,
+      code: 'COMMON.NOT_FOUND',
+      requestId: 'trace-abc-123',
+    });
+  });
+
+  it('requires a login for API routes', async () => {
+    const res = await t.http().get('/api/v1/auth/me').expect(401);
+    expect(res.body.code).toBe('COMMON.UNAUTHENTICATED');
+    await t.http().get('/api/v1/auth/me').set(bearer('garbage')).expect(401);
+  });
+
+  it('rejects malformed JSON with a 400 envelope', async () => {
+    const res = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"username": ')
+      .expect(400);
+    expect(res.body.code).toBe('COMMON.BAD_REQUEST');
+  });
+});

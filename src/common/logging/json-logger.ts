@@ -3,6 +3,7 @@ import { currentRequestId } from './request-context';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 type Level = keyof typeof LEVELS;
+const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
 
 /** Structured logs: one JSON object per line, with the request id when there is one. */
 export class JsonLogger implements LoggerService {
@@ -42,7 +43,9 @@ export class JsonLogger implements LoggerService {
   }
 
   log(message: unknown, ...params: unknown[]) {
-    this.write('info', message, this.split(params).context);
+    const { context } = this.split(params);
+    // Nest's start-up chatter (one line per module and route) is debug detail, not news.
+    this.write(context && FRAMEWORK_CONTEXTS.has(context) ? 'debug' : 'info', message, context);
   }
   debug(message: unknown, ...params: unknown[]) {
     this.write('debug', message, this.split(params).context);

@@ -1,8 +1,13 @@
 import { CreateIdentity1795200000000 } from '../../migrations/1795200000000-CreateIdentity';
 import { CreateAuditLog1795300000000 } from '../../migrations/1795300000000-CreateAuditLog';
+import { CreateImports1795500000000 } from '../../migrations/1795500000000-CreateImports';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list loads under
  * ts-jest and from the compiled output.
  */
-export const MIGRATIONS = [CreateIdentity1795200000000, CreateAuditLog1795300000000];
+export const MIGRATIONS = [
+  CreateIdentity1795200000000,
+  CreateAuditLog1795300000000,
+  CreateImports1795500000000,
+];

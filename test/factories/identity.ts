@@ -1,12 +1,14 @@
 import { randomInt } from 'node:crypto';
-import { Role, OrgType } from '../../src/common/auth/roles';
-import { hashPassword } from '../../src/modules/identity/domain/credentials';
+import { ApiScope, OrgType, Role } from '../../src/common/auth/roles';
+import { ApiKey } from '../../src/modules/identity/api-keys/api-key.entity';
+import { generateApiKey, hashPassword } from '../../src/modules/identity/domain/credentials';
 import {
   Organisation,
   HospitalKind,
 } from '../../src/modules/identity/organisations/organisation.entity';
 import { Region, RegionLevel } from '../../src/modules/identity/regions/region.entity';
 import { User } from '../../src/modules/identity/users/user.entity';
+import { In } from 'typeorm';
 import { TestApp, uniq } from '../setup/test-app';
 
 /**
@@ -16,37 +18,64 @@ import { TestApp, uniq } from '../setup/test-app';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
-async function freeCode(t: TestApp, candidates: () => string): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const code = candidates();
-    if (!(await t.dataSource.getRepository(Region).existsBy({ code }))) return code;
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(0, i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
   }
-  throw new Error('no free region code');
+  return out;
 }
 
+function isDuplicate(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e.code ?? e.driverError?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/**
+ * A region with an unused code. Codes have only two digits per level, so candidates are tried
+ * in random order and a clash with a parallel test file just moves on to the next one. Factory
+ * provinces use 100000–890000 (900000–990000 are left to tests that create provinces through
+ * the API). When all 80 are taken, as on a long-lived MySQL database, a province is shared: its
+ * cities and counties are still fresh, so city- and county-scoped tests stay isolated.
+ */
 export async function makeRegion(
   t: TestApp,
   opts: { parent?: Region; name?: string } = {},
 ): Promise<Region> {
   const parent = opts.parent;
   const level: RegionLevel = !parent ? 'province' : parent.level === 'province' ? 'city' : 'county';
-  const code = await freeCode(t, () =>
+  const candidates = Array.from({ length: level === 'province' ? 80 : 99 }, (_, i) =>
     level === 'province'
-      ? `${randomInt(10, 100)}0000`
+      ? `${i + 10}0000`
       : level === 'city'
-        ? `${parent!.code.slice(0, 2)}${pad2(randomInt(1, 100))}00`
-        : `${parent!.code.slice(0, 4)}${pad2(randomInt(1, 100))}`,
+        ? `${parent!.code.slice(0, 2)}${pad2(i + 1)}00`
+        : `${parent!.code.slice(0, 4)}${pad2(i + 1)}`,
   );
-  const now = new Date();
-  return t.dataSource.getRepository(Region).save({
-    code,
-    name: opts.name ?? `Region ${code}`,
-    level,
-    parentCode: parent?.code ?? null,
-    path: `${parent?.path ?? '/'}${code}/`,
-    createdAt: now,
-    updatedAt: now,
-  });
+  const repo = t.dataSource.getRepository(Region);
+  for (const code of shuffled(candidates)) {
+    if (await repo.existsBy({ code })) continue;
+    const now = new Date();
+    try {
+      return await repo.save({
+        code,
+        name: opts.name ?? `Region ${code}`,
+        level,
+        parentCode: parent?.code ?? null,
+        path: `${parent?.path ?? '/'}${code}/`,
+        createdAt: now,
+        updatedAt: now,
+      });
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+    }
+  }
+  if (level === 'province') {
+    const existing = await repo.findBy({ code: In(candidates) });
+    if (existing.length) return existing[randomInt(0, existing.length)];
+  }
+  throw new Error(`no free ${level} code${parent ? ` under ${parent.code}` : ''}`);
 }
 
 /** province → city → two counties. */
@@ -156,4 +185,27 @@ export async function makeCast(t: TestApp) {
     distributor,
     users,
   };
+}
+
+/** An API key of `org` with `scopes`, written straight to the table; returns the key to send. */
+export async function makeApiKey(
+  t: TestApp,
+  org: Organisation,
+  scopes: ApiScope[],
+  opts: { createdBy?: string; expiresAt?: Date | null } = {},
+): Promise<{ apiKey: ApiKey; key: string }> {
+  const { key, prefix, hash } = generateApiKey();
+  const apiKey = await t.dataSource.getRepository(ApiKey).save({
+    organisationId: org.id,
+    name: `key ${prefix}`,
+    prefix,
+    keyHash: hash,
+    scopes,
+    createdBy: opts.createdBy ?? '0',
+    expiresAt: opts.expiresAt ?? null,
+    lastUsedAt: null,
+    revokedAt: null,
+    createdAt: new Date(),
+  });
+  return { apiKey, key };
 }

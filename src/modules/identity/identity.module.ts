@@ -1,18 +1,31 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActorResolver } from '../../common/auth/actor-resolver';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
+import { ImportKindRegistry } from '../imports/import-kind.registry';
 import { Alliance, AllianceMember } from './alliances/alliance.entity';
+import { AlliancesController } from './alliances/alliances.controller';
+import { AlliancesService } from './alliances/alliances.service';
 import { ApiKey } from './api-keys/api-key.entity';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
 import { IdentityActorResolver } from './auth/actor-resolver.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { OrganisationDirectory } from './organisations/organisation-directory.service';
+import { OrganisationImportKind } from './organisations/organisation-import.kind';
 import { Organisation } from './organisations/organisation.entity';
+import { OrganisationsController } from './organisations/organisations.controller';
+import { OrganisationsService } from './organisations/organisations.service';
 import { Region } from './regions/region.entity';
+import { RegionsController } from './regions/regions.controller';
+import { RegionsService } from './regions/regions.service';
+import { IdentityScope } from './scope/identity-scope.service';
 import { User } from './users/user.entity';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
 
 @Module({
   imports: [
@@ -26,13 +39,36 @@ import { User } from './users/user.entity';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [
+    AuthController,
+    RegionsController,
+    OrganisationsController,
+    AlliancesController,
+    UsersController,
+    ApiKeysController,
+  ],
   providers: [
     AuthService,
     IdentityActorResolver,
     OrganisationDirectory,
+    IdentityScope,
+    RegionsService,
+    OrganisationsService,
+    AlliancesService,
+    UsersService,
+    ApiKeysService,
     { provide: ActorResolver, useExisting: IdentityActorResolver },
+    OrganisationImportKind,
   ],
-  exports: [ActorResolver, IdentityActorResolver, OrganisationDirectory],
+  exports: [ActorResolver, IdentityActorResolver, OrganisationDirectory, IdentityScope],
 })
-export class IdentityModule {}
+export class IdentityModule implements OnModuleInit {
+  constructor(
+    private readonly importKinds: ImportKindRegistry,
+    private readonly organisationImport: OrganisationImportKind,
+  ) {}
+
+  onModuleInit(): void {
+    this.importKinds.register(this.organisationImport);
+  }
+}

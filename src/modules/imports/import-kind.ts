@@ -6,6 +6,11 @@ import { Actor } from '../../common/auth/actor';
  * row parser, batch checks against the database, and a batch writer. The pipeline owns upload,
  * storage, hashing, streaming, limits, error workbooks and the all-or-nothing transaction.
  */
+/**
+ * A cell as the pipeline hands it to `parseRow`: strings trimmed, empty cells null, dates as
+ * `Date` (when the cell is formatted as a date), rich text flattened. Formula and error cells
+ * never reach a kind: the pipeline reports them as row problems.
+ */
 export type CellValue = string | number | boolean | Date | null;
 
 export interface ImportColumn {
@@ -49,7 +54,7 @@ export interface ImportKind<T = unknown> {
   kind: string;
   version: number;
   title: string;
-  /** Sheet name of the data sheet in the template. */
+  /** Sheet name of the data sheet in the template (at most 31 characters, not `_meta`). */
   sheetName: string;
   columns: readonly ImportColumn[];
   /** Who may download the template and upload it (checked by the pipeline). */
@@ -65,10 +70,22 @@ export interface ImportKind<T = unknown> {
     ctx: ImportContext,
     seen: Map<string, unknown>,
   ): Promise<Map<number, RowProblem[]>>;
-  /** Writes a batch inside the import's single transaction (multi-row inserts, no save per row). */
+  /**
+   * Writes a batch inside the import's single transaction (multi-row inserts, no save per row).
+   * Everything goes through `manager`: a nested TransactionRunner.run would wait for this very
+   * transaction on SQLite.
+   */
   writeBatch(manager: EntityManager, rows: NumberedRow<T>[], ctx: ImportContext): Promise<void>;
   /** Runs once after the last batch, inside the same transaction (audit summary etc.). */
   finish?(manager: EntityManager, ctx: ImportContext, rowCount: number): Promise<void>;
-  /** Optional example rows for the template. */
+  /** Optional example rows for the template (written to a separate "Example" sheet). */
   exampleRows?: readonly Record<string, CellValue>[];
+  /**
+   * Kinds whose templates belong to something (a round's demand template …) check the context
+   * id here and throw a DomainError (404 when the actor may not see it). Kinds without it take
+   * no context id.
+   */
+  checkContext?(actor: Actor, contextId: string): Promise<void>;
+  /** Rows pre-filled in the template's data sheet (a round's lots …). */
+  templateRows?(actor: Actor, contextId: string): Promise<readonly Record<string, CellValue>[]>;
 }

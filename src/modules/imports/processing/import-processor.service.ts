@@ -1,0 +1,440 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { Actor } from '../../../common/auth/actor';
+import { Clock } from '../../../common/clock';
+import { DomainError } from '../../../common/errors/domain-error';
+import { duplicateKeyError } from '../../../common/errors/unique-constraints';
+import { currentRequestId } from '../../../common/logging/request-context';
+import { AppConfig } from '../../../config/config';
+import { APP_CONFIG } from '../../../config/config.module';
+import { forUpdate } from '../../../database/dialect';
+import { TransactionRunner } from '../../../database/transaction-runner';
+import { PROCESS_ROLE, ProcessRole } from '../../../jobs/job-queue';
+import { AuditService } from '../../audit/audit.service';
+import {
+  checkHeader,
+  checkMeta,
+  describeProblems,
+  isEmptyRow,
+  META_SHEET,
+  ProblemLog,
+  readRow,
+  TemplateIdentity,
+  templateUrl,
+  tooManyRows,
+  validationSummary,
+} from '../domain/workbook-rules';
+import { ErrorWorkbookWriter } from '../excel/error-workbook';
+import { scanWorkbook, SheetRow, WorkbookReadError } from '../excel/sheet-reader';
+import { UploadStore } from '../files/upload-store';
+import { ImportContext, ImportKind, NumberedRow } from '../import-kind';
+import { ImportKindRegistry } from '../import-kind.registry';
+import { ImportFile, RUNNABLE_STATUSES } from '../import-file.entity';
+
+/** Rows per checkBatch / writeBatch call. */
+export const BATCH_SIZE = 500;
+/** Problems kept in detail for the error workbook; beyond this they are only counted. */
+export const PROBLEM_DETAIL_CAP = 10_000;
+/** Problems stored on the import record for the API. */
+const STORED_PROBLEMS = 1_000;
+
+type Outcome =
+  | { status: 'failed'; message: string; rowsTotal: number }
+  | { status: 'failed_validation'; log: ProblemLog; rowsTotal: number }
+  | { status: 'valid'; rowsTotal: number };
+
+/** Thrown inside the commit transaction when another run has taken the import over. */
+class Superseded extends Error {}
+
+/**
+ * Runs one import (§X): checks the stored file again, validates every row in one streaming
+ * pass, then either writes the error workbook or writes everything in one transaction. A run
+ * owns the record through its run token; file problems end as a `failed` record, never as a
+ * thrown job.
+ */
+@Injectable()
+export class ImportProcessor {
+  private readonly logger = new Logger('imports');
+  private readonly processName: string;
+
+  constructor(
+    private readonly registry: ImportKindRegistry,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly store: UploadStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PROCESS_ROLE) role: ProcessRole,
+  ) {
+    this.processName = `${role}:${hostname()}:${process.pid}`;
+  }
+
+  async process(importId: string): Promise<void> {
+    const run = await this.claim(importId);
+    if (!run) return;
+    const { record, token } = run;
+    const actor = JSON.parse(record.actorJson) as Actor;
+    const kind = this.registry.get(record.kind);
+    if (!kind || kind.version !== record.version) {
+      await this.fail(record, token, actor, {
+        message: `Import kind ${record.kind} version ${record.version} is no longer available; download the current template and upload again`,
+        rowsTotal: 0,
+      });
+      return;
+    }
+    const identity: TemplateIdentity = {
+      kind: kind.kind,
+      version: kind.version,
+      contextId: record.contextId,
+    };
+    const ctx: ImportContext = { actor, contextId: record.contextId, importId: record.id };
+    const file = this.store.absolute(record.storagePath);
+    let rowsTotal = 0;
+    try {
+      await this.store.verifyInflatedSizes(file);
+      const outcome = await this.validate(file, kind, identity, ctx);
+      rowsTotal = outcome.rowsTotal;
+      if (outcome.status === 'failed') {
+        await this.fail(record, token, actor, outcome);
+      } else if (outcome.status === 'failed_validation') {
+        await this.writeErrorWorkbook(file, kind, identity, outcome.log, record.id);
+        await this.failValidation(record, token, actor, outcome.log, outcome.rowsTotal);
+      } else {
+        await this.commit(record, token, file, kind, ctx, outcome.rowsTotal);
+      }
+    } catch (err) {
+      if (err instanceof Superseded) return;
+      await this.fail(record, token, actor, { message: this.explain(err), rowsTotal });
+    }
+  }
+
+  /**
+   * Takes the record for this run. A queued record is the normal case; one left validating or
+   * committing belongs to a run that died (the queue redelivers a job only when its previous
+   * attempt ended), and starting again is safe because nothing is written before the final
+   * transaction, which checks that this run still owns the record.
+   */
+  private async claim(importId: string): Promise<{ record: ImportFile; token: string } | null> {
+    const token = randomBytes(12).toString('hex');
+    const now = this.clock.now();
+    return this.tx.run(async (manager) => {
+      const record = await forUpdate(
+        manager.getRepository(ImportFile).createQueryBuilder('f').where('f.id = :id', {
+          id: importId,
+        }),
+      ).getOne();
+      if (!record || !RUNNABLE_STATUSES.includes(record.status)) return null;
+      await manager
+        .getRepository(ImportFile)
+        .update(
+          { id: record.id, status: In([...RUNNABLE_STATUSES]) },
+          { status: 'validating', runToken: token, startedAt: now, executedBy: this.processName },
+        );
+      return { record: { ...record, status: 'validating', runToken: token }, token };
+    });
+  }
+
+  /** Pass 1: meta sheet, header, every row parsed and checked; nothing written. */
+  private async validate(
+    file: string,
+    kind: ImportKind,
+    identity: TemplateIdentity,
+    ctx: ImportContext,
+  ): Promise<Outcome> {
+    const log = new ProblemLog(PROBLEM_DETAIL_CAP);
+    const seen = new Map<string, unknown>();
+    const maxRows = this.config.uploads.maxRows;
+    let meta: unknown[][] | null = null;
+    let dataSheetSeen = false;
+    let headerSeen = false;
+    let refusal: string | null = null;
+    let rowsTotal = 0;
+    let batch: NumberedRow<unknown>[] = [];
+
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const found = await kind.checkBatch(batch, ctx, seen);
+      for (const [row, problems] of [...found.entries()].sort((a, b) => a[0] - b[0])) {
+        log.add(row, problems);
+      }
+      batch = [];
+    };
+
+    const onDataRow = async (row: SheetRow) => {
+      // After a refusal the rest of the sheet is only drained.
+      if (refusal) return;
+      if (!headerSeen) {
+        refusal = checkMeta(meta, identity);
+        if (refusal) return;
+        headerSeen = true;
+        refusal =
+          row.number === 1
+            ? checkHeader(row.values, kind.columns, identity)
+            : `Row 1 of sheet "${kind.sheetName}" must hold the column headers: download the template with ${templateUrl(identity)}`;
+        return;
+      }
+      if (isEmptyRow(row.values, kind.columns)) return;
+      rowsTotal++;
+      if (rowsTotal > maxRows) {
+        refusal = tooManyRows(maxRows);
+        return;
+      }
+      const read = readRow(row.values, kind.columns);
+      if (read.problems.length) {
+        log.add(row.number, read.problems);
+        return;
+      }
+      const parsed = kind.parseRow(read.cells);
+      if (!parsed.ok) {
+        log.add(row.number, parsed.problems);
+        return;
+      }
+      batch.push({ rowNumber: row.number, value: parsed.value });
+      if (batch.length >= BATCH_SIZE) await flush();
+    };
+
+    await scanWorkbook(file, (sheet) => {
+      if (sheet.name === META_SHEET) {
+        meta = [];
+        return (row) => {
+          meta!.push(row.values);
+        };
+      }
+      if (sheet.name === kind.sheetName && !dataSheetSeen) {
+        dataSheetSeen = true;
+        return onDataRow;
+      }
+      return null;
+    });
+    if (!refusal) await flush();
+
+    if (!refusal && !headerSeen) {
+      refusal =
+        checkMeta(meta, identity) ??
+        (dataSheetSeen
+          ? `Sheet "${kind.sheetName}" is empty: it needs the header row and at least one data row`
+          : `The workbook has no sheet named "${kind.sheetName}": download the template with ${templateUrl(identity)}`);
+    }
+    if (refusal) return { status: 'failed', message: refusal, rowsTotal };
+    if (rowsTotal === 0) {
+      return {
+        status: 'failed',
+        message: `Sheet "${kind.sheetName}" has no data rows below the header`,
+        rowsTotal,
+      };
+    }
+    if (log.total > 0) return { status: 'failed_validation', log, rowsTotal };
+    return { status: 'valid', rowsTotal };
+  }
+
+  /** Pass 2 on failure: the uploaded rows with their problems, streamed to disk. */
+  private async writeErrorWorkbook(
+    file: string,
+    kind: ImportKind,
+    identity: TemplateIdentity,
+    log: ProblemLog,
+    importId: string,
+  ): Promise<void> {
+    const writer = new ErrorWorkbookWriter(
+      this.store.errorFile(importId),
+      kind,
+      identity,
+      this.clock.now(),
+    );
+    const omitted = `行有错误，详情超出前 ${log.detailCapacity} 条 Row has problems; details are given for the first ${log.detailCapacity} problems only`;
+    let dataSheetSeen = false;
+    try {
+      await scanWorkbook(file, (sheet) => {
+        if (sheet.name !== kind.sheetName || dataSheetSeen) return null;
+        dataSheetSeen = true;
+        return (row) => {
+          if (row.number === 1 || isEmptyRow(row.values, kind.columns)) return;
+          const problems = log.forRow(row.number);
+          const errors = problems === null ? omitted : describeProblems(problems, kind.columns);
+          writer.addRow(row.values, errors);
+        };
+      });
+      await writer.finish();
+    } catch (err) {
+      await writer.abandon();
+      throw err;
+    }
+  }
+
+  /** Pass 2 on success: everything in one transaction, or nothing. */
+  private async commit(
+    record: ImportFile,
+    token: string,
+    file: string,
+    kind: ImportKind,
+    ctx: ImportContext,
+    rowsTotal: number,
+  ): Promise<void> {
+    await this.tx.run((m) =>
+      m
+        .getRepository(ImportFile)
+        .update({ id: record.id, runToken: token }, { status: 'committing' }),
+    );
+    await this.tx.run(async (manager) => {
+      await this.own(manager, record.id, token, 'committing');
+      let batch: NumberedRow<unknown>[] = [];
+      let written = 0;
+      let dataSheetSeen = false;
+      const flush = async () => {
+        if (batch.length === 0) return;
+        await kind.writeBatch(manager, batch, ctx);
+        written += batch.length;
+        batch = [];
+      };
+      await scanWorkbook(file, (sheet) => {
+        if (sheet.name !== kind.sheetName || dataSheetSeen) return null;
+        dataSheetSeen = true;
+        return async (row) => {
+          if (row.number === 1 || isEmptyRow(row.values, kind.columns)) return;
+          const parsed = kind.parseRow(readRow(row.values, kind.columns).cells);
+          if (!parsed.ok) {
+            throw new Error(`row ${row.number} no longer reads as it did during validation`);
+          }
+          batch.push({ rowNumber: row.number, value: parsed.value });
+          if (batch.length >= BATCH_SIZE) await flush();
+        };
+      });
+      await flush();
+      if (written !== rowsTotal) {
+        throw new Error(`read ${written} rows while writing but ${rowsTotal} while validating`);
+      }
+      if (kind.finish) await kind.finish(manager, ctx, written);
+      const finishedAt = this.clock.now();
+      await manager.getRepository(ImportFile).update(
+        { id: record.id, runToken: token },
+        {
+          status: 'committed',
+          rowsTotal,
+          rowsWritten: written,
+          errorCount: 0,
+          message: `${written} row${written === 1 ? '' : 's'} imported`,
+          finishedAt,
+        },
+      );
+      await this.audit.record(
+        manager,
+        ctx.actor,
+        'import.committed',
+        { type: 'import', id: record.id },
+        {
+          after: {
+            kind: kind.kind,
+            version: kind.version,
+            contextId: ctx.contextId,
+            rows: written,
+          },
+        },
+      );
+    });
+  }
+
+  private async failValidation(
+    record: ImportFile,
+    token: string,
+    actor: Actor,
+    log: ProblemLog,
+    rowsTotal: number,
+  ): Promise<void> {
+    const message = validationSummary(log, rowsTotal, record.id);
+    await this.tx.run(async (manager) => {
+      if (!(await this.own(manager, record.id, token, 'validating', false))) return;
+      await manager.getRepository(ImportFile).update(
+        { id: record.id },
+        {
+          status: 'failed_validation',
+          rowsTotal,
+          rowsWritten: 0,
+          errorCount: log.total,
+          errorFileAvailable: true,
+          message,
+          problemsJson: JSON.stringify(log.first(STORED_PROBLEMS)),
+          finishedAt: this.clock.now(),
+        },
+      );
+      await this.audit.record(
+        manager,
+        actor,
+        'import.failed_validation',
+        { type: 'import', id: record.id },
+        {
+          after: {
+            kind: record.kind,
+            rows: rowsTotal,
+            problems: log.total,
+            rowsWithProblems: log.rowCount,
+          },
+        },
+      );
+    });
+  }
+
+  private async fail(
+    record: ImportFile,
+    token: string,
+    actor: Actor,
+    outcome: { message: string; rowsTotal: number },
+  ): Promise<void> {
+    await this.tx.run(async (manager) => {
+      const current = await this.own(manager, record.id, token, null, false);
+      if (!current) return;
+      await manager.getRepository(ImportFile).update(
+        { id: record.id },
+        {
+          status: 'failed',
+          rowsTotal: outcome.rowsTotal,
+          rowsWritten: 0,
+          message: outcome.message.slice(0, 4000),
+          finishedAt: this.clock.now(),
+        },
+      );
+      await this.audit.record(
+        manager,
+        actor,
+        'import.failed',
+        { type: 'import', id: record.id },
+        { after: { kind: record.kind, message: outcome.message.slice(0, 500) } },
+      );
+    });
+  }
+
+  /**
+   * Locks the record and checks this run still owns it (in the expected state, when given).
+   * Inside the commit a lost claim aborts the transaction; elsewhere it returns false.
+   */
+  private async own(
+    manager: EntityManager,
+    id: string,
+    token: string,
+    status: ImportFile['status'] | null,
+    abort = true,
+  ): Promise<boolean> {
+    const current = await forUpdate(
+      manager.getRepository(ImportFile).createQueryBuilder('f').where('f.id = :id', { id }),
+    ).getOne();
+    const owned =
+      current !== null &&
+      current.runToken === token &&
+      (status === null ? RUNNABLE_STATUSES.includes(current.status) : current.status === status);
+    if (!owned && abort) throw new Superseded();
+    return owned;
+  }
+
+  /** A message for the uploader; unexpected errors are logged and named only by reference. */
+  private explain(err: unknown): string {
+    const duplicate = duplicateKeyError(err);
+    if (duplicate) return `Nothing was imported: ${duplicate.message}`;
+    if (err instanceof DomainError) return err.message;
+    if (err instanceof WorkbookReadError) {
+      return `The workbook could not be read (it may be damaged): ${err.message}`;
+    }
+    this.logger.error(err instanceof Error ? err : String(err));
+    return `The import failed unexpectedly and nothing was imported (reference ${currentRequestId() ?? 'none'})`;
+  }
+}

@@ -9,12 +9,13 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { JobsModule } from './jobs/jobs.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { CatalogModule } from './modules/catalog/catalog.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { ImportsModule } from './modules/imports/imports.module';
 
 /** The business contexts, shared by the API and the worker. */
-export const CONTEXT_MODULES = [AuditModule, ImportsModule, IdentityModule];
+export const CONTEXT_MODULES = [AuditModule, ImportsModule, IdentityModule, CatalogModule];
 
 /** HTTP entry: routes, guards, validation and the error envelope. */
 @Module({})

@@ -1,5 +1,6 @@
 import { CreateIdentity1795200000000 } from '../../migrations/1795200000000-CreateIdentity';
 import { CreateAuditLog1795300000000 } from '../../migrations/1795300000000-CreateAuditLog';
+import { CreateCatalog1795400000000 } from '../../migrations/1795400000000-CreateCatalog';
 import { CreateImports1795500000000 } from '../../migrations/1795500000000-CreateImports';
 
 /**
@@ -9,5 +10,6 @@ import { CreateImports1795500000000 } from '../../migrations/1795500000000-Creat
 export const MIGRATIONS = [
   CreateIdentity1795200000000,
   CreateAuditLog1795300000000,
+  CreateCatalog1795400000000,
   CreateImports1795500000000,
 ];

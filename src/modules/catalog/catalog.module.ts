@@ -1,0 +1,59 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '../identity/identity.module';
+import { Region } from '../identity/regions/region.entity';
+import { ImportKindRegistry } from '../imports/import-kind.registry';
+import { CatalogExportService } from './exports/catalog-export.service';
+import { ListingPriceImportKind } from './imports/listing-price-import.kind';
+import { ConsumableImportKind, DrugImportKind } from './imports/product-import.kinds';
+import { ListingPrice } from './listing-prices/listing-price.entity';
+import { ListingPricesController } from './listing-prices/listing-prices.controller';
+import { ListingPricesService } from './listing-prices/listing-prices.service';
+import { CatalogDirectory } from './products/catalog-directory.service';
+import { ConsumablesController } from './products/consumables.controller';
+import { ConsumablesService } from './products/consumables.service';
+import { DosageFormsController } from './products/dosage-forms.controller';
+import { DrugsController } from './products/drugs.controller';
+import { DrugsService } from './products/drugs.service';
+import { ProductLookups } from './products/product-lookups';
+import { Product, ProductUdi } from './products/product.entity';
+
+/**
+ * §C catalogue: drugs, consumables and their UDIs, listing prices, exports and Excel imports.
+ * Regions are read (never written) to check listing regions and scopes.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Product, ProductUdi, ListingPrice, Region]), IdentityModule],
+  controllers: [
+    DrugsController,
+    ConsumablesController,
+    DosageFormsController,
+    ListingPricesController,
+  ],
+  providers: [
+    ProductLookups,
+    DrugsService,
+    ConsumablesService,
+    ListingPricesService,
+    CatalogExportService,
+    CatalogDirectory,
+    DrugImportKind,
+    ConsumableImportKind,
+    ListingPriceImportKind,
+  ],
+  exports: [CatalogDirectory, ListingPricesService],
+})
+export class CatalogModule implements OnModuleInit {
+  constructor(
+    private readonly registry: ImportKindRegistry,
+    private readonly drugKind: DrugImportKind,
+    private readonly consumableKind: ConsumableImportKind,
+    private readonly listingKind: ListingPriceImportKind,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this.drugKind);
+    this.registry.register(this.consumableKind);
+    this.registry.register(this.listingKind);
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { normaliseCode } from './domain/product-codes';
+import { isId } from './product-lookups';
+import { Product, ProductUdi } from './product.entity';
+
+/** Read access to products for other contexts (procurement lots, orders, monitoring …). */
+@Injectable()
+export class CatalogDirectory {
+  constructor(
+    @InjectRepository(Product) private readonly products: Repository<Product>,
+    @InjectRepository(ProductUdi) private readonly udis: Repository<ProductUdi>,
+  ) {}
+
+  findById(id: string): Promise<Product | null> {
+    return isId(id) ? this.products.findOneBy({ id }) : Promise.resolve(null);
+  }
+
+  async findByIds(ids: string[]): Promise<Map<string, Product>> {
+    const valid = [...new Set(ids)].filter(isId);
+    if (valid.length === 0) return new Map();
+    const rows = await this.products.findBy({ id: In(valid) });
+    return new Map(rows.map((p) => [p.id, p]));
+  }
+
+  async findByCodes(codes: string[]): Promise<Map<string, Product>> {
+    const normalised = [...new Set(codes.map(normaliseCode))];
+    if (normalised.length === 0) return new Map();
+    const rows = await this.products.findBy({ code: In(normalised) });
+    return new Map(rows.map((p) => [p.code, p]));
+  }
+
+  /** The consumable a UDI-DI is mapped to (一码联通), or null. */
+  async findByUdi(udi: string): Promise<Product | null> {
+    const mapping = await this.udis.findOneBy({ udi: normaliseCode(udi) });
+    return mapping ? this.products.findOneBy({ id: mapping.productId }) : null;
+  }
+}

@@ -17,14 +17,15 @@ export class RequestIdMiddleware implements NestMiddleware {
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // Microseconds as an integer, reported as milliseconds with three decimals.
+      const ms = Number((process.hrtime.bigint() - started) / 1000n) / 1000;
       requestContext.run({ requestId }, () =>
         this.logger.log({
           msg: 'request',
           method: req.method,
           path: req.originalUrl.split('?')[0],
           status: res.statusCode,
-          ms: Math.round(ms * 10) / 10,
+          ms,
         }),
       );
     });

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity/identity.module';
 import { Region } from '../identity/regions/region.entity';
 import { ImportKindRegistry } from '../imports/import-kind.registry';
-import { CatalogExportService } from './exports/catalog-export.service';
+import { CatalogExportService } from './catalog-export.service';
 import { ListingPriceImportKind } from './imports/listing-price-import.kind';
 import { ConsumableImportKind, DrugImportKind } from './imports/product-import.kinds';
 import { ListingPrice } from './listing-prices/listing-price.entity';

@@ -10,8 +10,8 @@ import {
 import type { Response } from 'express';
 import { Actor } from '../../../common/auth/actor';
 import { CurrentActor, Roles, Scopes } from '../../../common/auth/decorators';
-import { CatalogExportService } from '../exports/catalog-export.service';
-import { XLSX_CONTENT_TYPE } from '../exports/xlsx-export';
+import { CatalogExportService } from '../catalog-export.service';
+import { XLSX_CONTENT_TYPE } from '../../imports/excel/xlsx-export';
 import { ConsumablesService } from './consumables.service';
 import {
   ConsumablePage,

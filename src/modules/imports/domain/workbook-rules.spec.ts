@@ -1,4 +1,4 @@
-import { neutraliseCell } from '../../catalog/exports/domain/neutralise-cell';
+import { neutraliseCell } from './neutralise-cell';
 import type { ImportColumn } from '../import-kind';
 import {
   cellForErrorWorkbook,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
-import { neutraliseCell } from '../../catalog/exports/domain/neutralise-cell';
+import { neutraliseCell } from '../domain/neutralise-cell';
 import {
   cellForErrorWorkbook,
   ERRORS_HEADER,

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { neutraliseCell } from '../../catalog/exports/domain/neutralise-cell';
+import { neutraliseCell } from '../domain/neutralise-cell';
 import {
   columnLetter,
   EXAMPLE_SHEET,

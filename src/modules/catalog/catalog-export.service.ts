@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { SelectQueryBuilder } from 'typeorm';
-import { Clock } from '../../../common/clock';
-import { ListingPriceQuery, ListingPriceView } from '../listing-prices/dto/listing-price.dto';
-import { ListingPricesService } from '../listing-prices/listing-prices.service';
-import { ConsumableQuery, ConsumableView } from '../products/dto/consumable.dto';
-import { DrugQuery, DrugView } from '../products/dto/drug.dto';
-import { ProductLookups } from '../products/product-lookups';
-import { ExportColumn, streamXlsx } from './xlsx-export';
+import { Clock } from '../../common/clock';
+import { ListingPriceQuery, ListingPriceView } from './listing-prices/dto/listing-price.dto';
+import { ListingPricesService } from './listing-prices/listing-prices.service';
+import { ConsumableQuery, ConsumableView } from './products/dto/consumable.dto';
+import { DrugQuery, DrugView } from './products/dto/drug.dto';
+import { ProductLookups } from './products/product-lookups';
+import { ExportColumn, streamXlsx } from '../imports/excel/xlsx-export';
 
 /** Rows read from the database per round trip while exporting. */
 const EXPORT_BATCH = 1000;

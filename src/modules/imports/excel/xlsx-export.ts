@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import ExcelJS from 'exceljs';
-import { neutraliseCell } from './domain/neutralise-cell';
+import { neutraliseCell } from '../domain/neutralise-cell';
 
 export const XLSX_CONTENT_TYPE =
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -11,7 +11,8 @@ import {
   udiCode,
 } from '../factories/catalog';
 import { bearer, startApp, TestApp } from '../setup/test-app';
-import { binary, expectError } from './support';
+import { binary } from '../setup/test-app';
+import { expectError } from './support';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

@@ -36,12 +36,3 @@ export function expectError(res: Response, status: number, code: string, ...word
   expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
   for (const w of words) expect(res.body.message).toContain(w);
 }
-
-/** supertest parser that collects a binary body into a Buffer. */
-export function binary(res: unknown, done: (err: Error | null, body: Buffer) => void): void {
-  const stream = res as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-  stream.on('error', (e: Error) => done(e, Buffer.alloc(0)));
-}

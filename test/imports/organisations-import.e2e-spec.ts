@@ -2,8 +2,8 @@ import ExcelJS from 'exceljs';
 import { In } from 'typeorm';
 import { Organisation } from '../../src/modules/identity/organisations/organisation.entity';
 import { makeCast, makeUser } from '../factories/identity';
-import { bearer, startApp, TestApp, uniq } from '../setup/test-app';
-import { binary, downloadTemplate, fillSheet, loadWorkbook, settled, upload } from './workbooks';
+import { bearer, binary, startApp, TestApp, uniq } from '../setup/test-app';
+import { downloadTemplate, fillSheet, loadWorkbook, settled, upload } from './workbooks';
 
 const KIND = 'identity.organisations';
 const SHEET = 'Organisations 机构';

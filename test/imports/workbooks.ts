@@ -2,17 +2,9 @@ import { inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
 import { inspectXlsxZip } from '../../src/modules/imports/domain/zip-directory';
-import { bearer, TestApp } from '../setup/test-app';
-import { FixtureEntry } from './zip-fixtures';
+import { bearer, binary, TestApp } from '../setup/test-app';
 
-/** Collects a binary response body (supertest buffers only text by default). */
-export function binary(res: unknown, cb: (err: Error | null, body: Buffer) => void): void {
-  const stream = res as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => cb(null, Buffer.concat(chunks)));
-  stream.on('error', (err: Error) => cb(err, Buffer.alloc(0)));
-}
+import { FixtureEntry } from './zip-fixtures';
 
 export async function downloadTemplate(
   t: TestApp,

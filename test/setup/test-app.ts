@@ -93,3 +93,12 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
 export function bearer(token: string): { Authorization: string } {
   return { Authorization: `Bearer ${token}` };
 }
+
+/** Collects a binary response body (supertest buffers only text by default). */
+export function binary(res: unknown, cb: (err: Error | null, body: Buffer) => void): void {
+  const stream = res as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
+  stream.on('error', (err: Error) => cb(err, Buffer.alloc(0)));
+}

@@ -1,5 +1,5 @@
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity';
-import { makeCast, makeUser } from '../factories/identity';
+import { makeCast, makeUser, TEST_PASSWORD } from '../factories/identity';
 import { bearer, startApp, TestApp } from '../setup/test-app';
 
 describe('audit log', () => {
@@ -19,7 +19,7 @@ describe('audit log', () => {
       .http()
       .post('/api/v1/auth/password')
       .set(bearer(token))
-      .send({ currentPassword: 'Test-password-2026', newPassword: 'Another-pass-2027' })
+      .send({ currentPassword: TEST_PASSWORD, newPassword: 'Another-pass-2027' })
       .expect(204);
     return t.dataSource
       .getRepository(AuditEvent)
@@ -70,6 +70,31 @@ describe('audit log', () => {
     expect(res.body.items).toHaveLength(1);
     expect(res.body.total).toBeGreaterThanOrEqual(2);
     expect(res.body.items[0].orgId).toBe(cast.hospital.id);
+  });
+
+  it('shows a regional auditor only what organisations in its region did', async () => {
+    const inScope = await auditedAction();
+    const elsewhere = await makeCast(t);
+    const { user, token } = await makeUser(t, elsewhere.hospital, ['hospital_user']);
+    await t
+      .http()
+      .post('/api/v1/auth/password')
+      .set(bearer(token))
+      .send({ currentPassword: TEST_PASSWORD, newPassword: 'Another-pass-2027' })
+      .expect(204);
+    const read = (token: string, entityId: string) =>
+      t
+        .http()
+        .get('/api/v1/audit/events')
+        .query({ entityType: 'user', entityId })
+        .set(bearer(token))
+        .expect(200);
+
+    expect((await read(cast.users.auditor.token, inScope.entityId)).body.total).toBe(1);
+    expect((await read(cast.users.auditor.token, user.id)).body.total).toBe(0);
+    expect((await read(elsewhere.users.auditor.token, user.id)).body.total).toBe(1);
+    // The platform administrator's scope is the whole platform.
+    expect((await read(t.adminToken, user.id)).body.total).toBe(1);
   });
 
   it.each([

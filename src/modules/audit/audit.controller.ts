@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../common/auth/decorators';
+import { Actor } from '../../common/auth/actor';
+import { CurrentActor, Roles } from '../../common/auth/decorators';
 import { AuditService } from './audit.service';
 import { AuditEventPage, AuditEventView, AuditQuery, AuditVerification } from './dto/audit.dto';
 
@@ -13,8 +14,8 @@ export class AuditController {
 
   @Get('events')
   @ApiOkResponse({ type: AuditEventPage })
-  async list(@Query() query: AuditQuery): Promise<AuditEventPage> {
-    const result = await this.audit.list(query);
+  async list(@CurrentActor() actor: Actor, @Query() query: AuditQuery): Promise<AuditEventPage> {
+    const result = await this.audit.list(actor, query);
     return { ...result, items: result.items.map((e) => AuditEventView.of(e)) };
   }
 

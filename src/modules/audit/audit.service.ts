@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Actor } from '../../common/auth/actor';
+import { OrganisationScope } from '../../common/auth/organisation-scope';
 import { canonicalJson } from '../../common/canonical-json';
 import { Clock } from '../../common/clock';
 import { currentRequestId } from '../../common/logging/request-context';
@@ -31,6 +32,7 @@ export class AuditService {
   constructor(
     @InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>,
     private readonly clock: Clock,
+    private readonly scope: OrganisationScope,
   ) {}
 
   /**
@@ -84,8 +86,16 @@ export class AuditService {
       .update({ id: 1 }, { lastId: content.id, lastHash: hash });
   }
 
-  async list(query: AuditQuery): Promise<Page<AuditEvent>> {
-    const qb = this.events.createQueryBuilder('e');
+  /**
+   * A regional auditor sees what organisations in its subtree (and suppliers) did; system
+   * events and other regions' events are for platform-wide auditors.
+   */
+  async list(actor: Actor, query: AuditQuery): Promise<Page<AuditEvent>> {
+    const qb = this.scope.restrictByOrganisationColumn(
+      this.events.createQueryBuilder('e'),
+      actor,
+      'e.org_id',
+    );
     if (query.action) qb.andWhere('e.action = :action', { action: query.action });
     if (query.actionPrefix) qb.andWhere('e.action LIKE :ap', { ap: `${query.actionPrefix}%` });
     if (query.entityType) qb.andWhere('e.entity_type = :et', { et: query.entityType });

@@ -1,7 +1,8 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActorResolver } from '../../common/auth/actor-resolver';
+import { OrganisationScope } from '../../common/auth/organisation-scope';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ImportKindRegistry } from '../imports/import-kind.registry';
@@ -27,6 +28,8 @@ import { User } from './users/user.entity';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
+/** Global: every context scopes its reads by the caller's organisation and region. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forFeature([Region, Organisation, Alliance, AllianceMember, User, ApiKey]),
@@ -52,6 +55,7 @@ import { UsersService } from './users/users.service';
     IdentityActorResolver,
     OrganisationDirectory,
     IdentityScope,
+    { provide: OrganisationScope, useExisting: IdentityScope },
     RegionsService,
     OrganisationsService,
     AlliancesService,
@@ -60,7 +64,13 @@ import { UsersService } from './users/users.service';
     { provide: ActorResolver, useExisting: IdentityActorResolver },
     OrganisationImportKind,
   ],
-  exports: [ActorResolver, IdentityActorResolver, OrganisationDirectory, IdentityScope],
+  exports: [
+    ActorResolver,
+    IdentityActorResolver,
+    OrganisationDirectory,
+    IdentityScope,
+    OrganisationScope,
+  ],
 })
 export class IdentityModule implements OnModuleInit {
   constructor(

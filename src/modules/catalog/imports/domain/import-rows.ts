@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import type { CellValue, ImportColumn, ParsedRow, RowProblem } from '../../../imports/import-kind';
 import { FieldProblem } from '../../catalog.errors';
 import { dateProblem, parsePackPrice } from '../../listing-prices/domain/listing-rules';
@@ -151,9 +152,9 @@ export function cellText(value: CellValue): string | null {
 
 function numberText(n: number): string {
   if (Number.isInteger(n)) return BigInt(n).toString();
-  // The shortest round-trip form is the value the spreadsheet displayed; avoid exponent notation.
-  const s = String(n);
-  return /e/i.test(s) ? n.toFixed(20).replace(/0+$/, '') : s;
+  // The shortest round-trip form is the value the spreadsheet displayed; Decimal writes it out
+  // without exponent notation (1.5e-7 → 0.00000015) and without binary noise.
+  return new Decimal(String(n)).toFixed();
 }
 
 const TRUE_WORDS = new Set(['是', 'y', 'yes', 'true', '1', '√', '✓']);

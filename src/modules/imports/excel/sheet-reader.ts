@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import ExcelJS from 'exceljs';
+import { Utf8WorkbookReader } from './utf8-workbook-reader';
 
 export interface SheetRow {
   /** Excel's row number (1 = the header row). */
@@ -38,7 +39,8 @@ interface WorksheetStream extends AsyncIterable<ExcelJS.Row> {
 }
 
 /**
- * Streams a workbook from disk with exceljs's `WorkbookReader`: constant memory whatever the
+ * Streams a workbook from disk with exceljs's `WorkbookReader` (made safe for multi-byte text
+ * split across chunks, see utf8-workbook-reader.ts): constant memory whatever the
  * row count (apart from the shared-string table, which exceljs keeps). Every sheet is read to
  * its end, even skipped ones, because exceljs parks sheets that precede the shared strings in
  * temporary files and removes each only once it has been read through.
@@ -49,7 +51,7 @@ export async function scanWorkbook(
 ): Promise<void> {
   const input = createReadStream(path);
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    const reader = new Utf8WorkbookReader(input, {
       sharedStrings: 'cache',
       // Styles are needed to tell a date from a number.
       styles: 'cache',

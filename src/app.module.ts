@@ -13,9 +13,16 @@ import { CatalogModule } from './modules/catalog/catalog.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { ImportsModule } from './modules/imports/imports.module';
+import { ProcurementModule } from './modules/procurement/procurement.module';
 
 /** The business contexts, shared by the API and the worker. */
-export const CONTEXT_MODULES = [AuditModule, ImportsModule, IdentityModule, CatalogModule];
+export const CONTEXT_MODULES = [
+  AuditModule,
+  ImportsModule,
+  IdentityModule,
+  CatalogModule,
+  ProcurementModule,
+];
 
 /** HTTP entry: routes, guards, validation and the error envelope. */
 @Module({})

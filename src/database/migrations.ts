@@ -2,6 +2,7 @@ import { CreateIdentity1795200000000 } from '../../migrations/1795200000000-Crea
 import { CreateAuditLog1795300000000 } from '../../migrations/1795300000000-CreateAuditLog';
 import { CreateCatalog1795400000000 } from '../../migrations/1795400000000-CreateCatalog';
 import { CreateImports1795500000000 } from '../../migrations/1795500000000-CreateImports';
+import { CreateRuleSets1795600000000 } from '../../migrations/1795600000000-CreateRuleSets';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list loads under
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   CreateAuditLog1795300000000,
   CreateCatalog1795400000000,
   CreateImports1795500000000,
+  CreateRuleSets1795600000000,
 ];

@@ -177,7 +177,7 @@ describe('organisations', () => {
     it.each([
       ['code', { code: 'h-lower' }],
       ['code', { code: 'AB' }],
-      ['creditCode', { creditCode: '91320100MA1MXXXXOY' }],
+      ['creditCode', { creditCode: '91320100MA1MABCDOY' }],
       ['type', { type: 'pharmacy' }],
       ['grade', { grade: '4A' }],
       ['contactPhone', { contactPhone: 'call me' }],

@@ -131,7 +131,7 @@ describe('checkOrganisationBatch', () => {
   const platform = { ...regional, regionPath: null };
   const lookups: OrganisationLookups = {
     existingCodes: new Set(['H-TAKEN']),
-    existingCreditCodes: new Set(['91320100MA1MXXXX0X']),
+    existingCreditCodes: new Set(['91320100MA1MABCD0X']),
     regionPaths: new Map([
       ['320102', '/320000/320100/320102/'],
       ['330100', '/330000/330100/'],
@@ -159,7 +159,7 @@ describe('checkOrganisationBatch', () => {
     ['a code already in the database', { code: 'H-TAKEN' }, regional, 'code', /already exists/],
     [
       'a credit code already in the database',
-      { creditCode: '91320100MA1MXXXX0X' },
+      { creditCode: '91320100MA1MABCD0X' },
       regional,
       'creditCode',
       /already exists/,

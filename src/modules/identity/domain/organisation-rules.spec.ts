@@ -33,12 +33,12 @@ describe('code patterns', () => {
   });
 
   it.each([
-    ['91320100MA1MXXXX0Y', true],
+    ['91320100MA1MABCD0Y', true],
     ['12100000400000624D', true],
-    ['91320100MA1MXXXX0', false],
-    ['9132010AMA1MXXXX0Y', false],
-    ['91320100MA1MXXXXOY', false],
-    ['I1320100MA1MXXXX0Y', false],
+    ['91320100MA1MABCD0', false],
+    ['9132010AMA1MABCD0Y', false],
+    ['91320100MA1MABCDOY', false],
+    ['I1320100MA1MABCD0Y', false],
     ['91320100ma1mxxxx0y', false],
   ])('credit code %p → %s', (code, ok) => {
     expect(CREDIT_CODE_PATTERN.test(code)).toBe(ok);

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
+import { JobHandlerRegistry } from './handler-registry';
 import { EnqueueOptions, JobPayload, JobQueue } from './job-queue';
 
 export function redisConnection(url: string): IORedis {
@@ -22,10 +23,9 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   constructor(
     private readonly connection: IORedis,
     private readonly prefix: string,
-    knownQueues: string[],
+    private readonly registry: JobHandlerRegistry,
   ) {
     super();
-    knownQueues.forEach((q) => this.queue(q));
   }
 
   private queue(name: string): Queue {
@@ -54,6 +54,8 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   }
 
   async stats() {
+    // Report every queue a handler exists for, including ones this process never enqueued to.
+    this.registry.queues().forEach((q) => this.queue(q));
     const out: Record<
       string,
       { waiting: number; active: number; failed: number; oldestWaitingMs: number | null }

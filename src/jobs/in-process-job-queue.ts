@@ -3,6 +3,8 @@ import { requestContext } from '../common/logging/request-context';
 import { JobHandlerRegistry } from './handler-registry';
 import { EnqueueOptions, JobPayload, JobQueue } from './job-queue';
 
+const SEEN_FOR_MS = 24 * 3600 * 1000;
+
 interface Pending {
   queue: string;
   enqueuedAt: number;
@@ -11,13 +13,15 @@ interface Pending {
 
 /**
  * Embedded mode: runs handlers in the API process, on a later tick (the caller has already
- * committed). A job id seen before is not run again while the process lives, like BullMQ's
- * deduplication by id. Failures are retried with a short back-off up to `attempts`.
+ * committed). A job id seen before is not run again for a day after it finished, like BullMQ's
+ * deduplication by id while the job is kept. Failures are retried with a short back-off up to `attempts`.
  */
 @Injectable()
 export class InProcessJobQueue extends JobQueue {
   private readonly logger = new Logger('jobs');
-  private readonly seen = new Set<string>();
+  /** Job ids seen, with when they finished (null while pending); kept a day, like BullMQ. */
+  private readonly seen = new Map<string, number | null>();
+  private lastSweep = 0;
   private readonly pending = new Map<string, Pending>();
   private readonly failed = new Map<string, number>();
   private waiters: Array<() => void> = [];
@@ -33,10 +37,11 @@ export class InProcessJobQueue extends JobQueue {
     options: EnqueueOptions,
   ): Promise<void> {
     const key = `${queue}:${options.jobId}`;
+    this.forgetOld();
     if (this.seen.has(key)) return;
     const handler = this.registry.get(queue, name);
     if (!handler) throw new Error(`No handler for job ${queue}:${name}`);
-    this.seen.add(key);
+    this.seen.set(key, null);
     this.pending.set(key, { queue, enqueuedAt: Date.now(), running: false });
     const attempts = options.attempts ?? 3;
     const run = async (attempt: number): Promise<void> => {
@@ -68,11 +73,20 @@ export class InProcessJobQueue extends JobQueue {
   }
 
   private finish(key: string): void {
+    this.seen.set(key, Date.now());
     this.pending.delete(key);
     if (this.pending.size === 0) {
       const waiters = this.waiters;
       this.waiters = [];
       waiters.forEach((w) => w());
+    }
+  }
+
+  private forgetOld(now = Date.now()): void {
+    if (now - this.lastSweep < 60_000) return;
+    this.lastSweep = now;
+    for (const [key, finishedAt] of this.seen) {
+      if (finishedAt !== null && now - finishedAt > SEEN_FOR_MS) this.seen.delete(key);
     }
   }
 

@@ -35,7 +35,7 @@ export class JobsModule implements OnApplicationShutdown {
         inject: [JobHandlerRegistry, REDIS],
         useFactory: (registry: JobHandlerRegistry, redis: IORedis | null) =>
           redis
-            ? new BullMqJobQueue(redis, config.queuePrefix, [])
+            ? new BullMqJobQueue(redis, config.queuePrefix, registry)
             : new InProcessJobQueue(registry),
       },
     ];

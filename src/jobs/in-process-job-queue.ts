@@ -14,7 +14,8 @@ interface Pending {
 /**
  * Embedded mode: runs handlers in the API process, on a later tick (the caller has already
  * committed). A job id seen before is not run again for a day after it finished, like BullMQ's
- * deduplication by id while the job is kept. Failures are retried with a short back-off up to `attempts`.
+ * deduplication by id while the job is kept. Failures are retried with a short back-off up to
+ * `attempts`.
  */
 @Injectable()
 export class InProcessJobQueue extends JobQueue {

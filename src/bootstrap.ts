@@ -1,6 +1,7 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { HttpMetrics } from './common/http/http-metrics';
 import { RequestIdMiddleware } from './common/http/request-id.middleware';
 
 export const API_PREFIX = 'api/v1';
@@ -10,10 +11,13 @@ export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   express.useBodyParser('json', { limit: '2mb' });
-  const requestId = new RequestIdMiddleware();
+  const requestId = new RequestIdMiddleware(app.get(HttpMetrics));
   app.use(requestId.use.bind(requestId));
   app.setGlobalPrefix(API_PREFIX, {
-    exclude: [{ path: 'health', method: RequestMethod.GET }],
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
   });
   app.enableShutdownHooks();
 

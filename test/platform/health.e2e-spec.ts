@@ -49,4 +49,20 @@ describe('platform edge', () => {
       .expect(400);
     expect(res.body.code).toBe('COMMON.BAD_REQUEST');
   });
+
+  it('exposes Prometheus metrics per route template, with queue gauges', async () => {
+    await t.http().get('/api/v1/auth/me').set(bearer(t.adminToken)).expect(200);
+    await t.http().get('/api/v1/regions/000001').set(bearer(t.adminToken)).expect(404);
+    const res = await t.http().get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toMatch(
+      /http_requests_total\{method="GET",route="\/api\/v1\/auth\/me",status="200"\} [1-9]/,
+    );
+    // The template, not the raw path, labels the series.
+    expect(res.text).toContain('route="/api/v1/regions/:code",status="404"');
+    expect(res.text).not.toContain('000001');
+    expect(res.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*le="\+Inf"\} \d+/);
+    expect(res.text).toMatch(/process_resident_memory_bytes \d+/);
+    expect(res.text).toMatch(/jicai_jobs_waiting\{queue="imports"\} \d+/);
+  });
 });

@@ -45,6 +45,16 @@ describe('config validation', () => {
     [{ UPLOAD_MAX_BYTES: '-1' }, 'UPLOAD_MAX_BYTES'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ NODE_ENV: 'production', DATABASE_URL: 'mysql://u:p@h:3306/db' }, 'JWT_SECRET'],
+    [{ BID_SEAL_KEY: 'short' }, 'BID_SEAL_KEY'],
+    [{ ROUND_TIMER_SECONDS: '0' }, 'ROUND_TIMER_SECONDS'],
+    [
+      {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'mysql://u:p@h:3306/db',
+        JWT_SECRET: 'x'.repeat(40),
+      },
+      'BID_SEAL_KEY',
+    ],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => validate({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
     try {

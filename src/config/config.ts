@@ -18,6 +18,10 @@ export interface AppConfig {
   queuePrefix: string;
   jwtSecret: string;
   jwtTtlSeconds: number;
+  /** §P4 server secret the per-round bid-sealing keys are derived from. */
+  bidSealKey: string;
+  /** How often the round timer looks for due timed transitions (§P1). */
+  roundTimerSeconds: number;
   bootstrapAdmin: { username: string; password: string | null };
   loginRateLimit: { limit: number; windowSeconds: number };
   uploadRateLimit: { limit: number; windowSeconds: number };
@@ -47,6 +51,10 @@ export const VARIABLES: Record<string, string> = {
   JWT_SECRET:
     'HMAC secret for access tokens (≥ 32 chars); embedded mode generates one into DATA_DIR',
   JWT_TTL_SECONDS: 'Access-token lifetime (default 28800 = 8 h)',
+  BID_SEAL_KEY:
+    'Secret (≥ 32 chars) from which each round\'s bid-encryption key is derived; embedded mode generates one into DATA_DIR. Keep it: sealed bids cannot be opened without it',
+  ROUND_TIMER_SECONDS:
+    'How often rounds are checked for timed transitions — bidding deadline, opening (default 30)',
   BOOTSTRAP_ADMIN_USERNAME: 'Username of the first admin (default admin)',
   BOOTSTRAP_ADMIN_PASSWORD: 'Password of the first admin; unset = generated and logged once',
   LOGIN_RATE_LIMIT: 'Login attempts per window per client address and username (default 10)',
@@ -163,6 +171,18 @@ export function validate(env: Env): AppConfig {
     }
   }
 
+  let bidSealKey = env.BID_SEAL_KEY ?? '';
+  if (bidSealKey && bidSealKey.length < 32) {
+    problems.push('BID_SEAL_KEY must be at least 32 characters');
+  }
+  if (!bidSealKey) {
+    if (database.type === 'mysql' && nodeEnv === 'production') {
+      problems.push('BID_SEAL_KEY is required in production with DATABASE_URL');
+    } else if (problems.length === 0) {
+      bidSealKey = generatedSecret(dataDir, 'bid-seal-key');
+    }
+  }
+
   const config: AppConfig = {
     nodeEnv,
     port: int(env, 'PORT', 3000, problems),
@@ -172,6 +192,8 @@ export function validate(env: Env): AppConfig {
     queuePrefix: env.QUEUE_PREFIX || 'jicai',
     jwtSecret,
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 8 * 3600, problems, 60),
+    bidSealKey,
+    roundTimerSeconds: int(env, 'ROUND_TIMER_SECONDS', 30, problems, 1),
     bootstrapAdmin: {
       username: env.BOOTSTRAP_ADMIN_USERNAME || 'admin',
       password: env.BOOTSTRAP_ADMIN_PASSWORD || null,

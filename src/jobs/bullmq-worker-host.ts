@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { requestContext } from '../common/logging/request-context';
 import { JobHandlerRegistry } from './handler-registry';
@@ -18,7 +18,8 @@ export class BullMqWorkerHost implements OnApplicationBootstrap, OnApplicationSh
     private readonly connections: IORedis[] = [],
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.upsertSchedules();
     for (const queue of this.registry.queues()) {
       const connection = new IORedis(this.redisUrl, { maxRetriesPerRequest: null });
       this.connections.push(connection);
@@ -45,6 +46,29 @@ export class BullMqWorkerHost implements OnApplicationBootstrap, OnApplicationSh
       worker.on('error', (err) => this.logger.error(err));
       this.workers.push(worker);
       this.logger.log({ msg: 'consuming', queue });
+    }
+  }
+
+  /**
+   * Repeatable jobs under stable scheduler ids: every worker upserts the same ones at start, so
+   * scaling out or restarting never multiplies them.
+   */
+  private async upsertSchedules(): Promise<void> {
+    const schedules = this.registry.schedules();
+    if (schedules.length === 0) return;
+    const connection = new IORedis(this.redisUrl, { maxRetriesPerRequest: null });
+    try {
+      for (const s of schedules) {
+        const queue = new Queue(s.queue, { connection, prefix: this.prefix });
+        await queue.upsertJobScheduler(
+          `${s.queue}-${s.name}`,
+          { every: s.everyMs },
+          { name: s.name, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+        );
+        await queue.close();
+      }
+    } finally {
+      await connection.quit().catch(() => undefined);
     }
   }
 

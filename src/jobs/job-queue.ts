@@ -13,6 +13,16 @@ export interface JobHandler<P extends JobPayload = JobPayload> {
   handle(payload: P): Promise<void>;
 }
 
+/**
+ * A job run on a fixed period (timed transitions, sweeps). The handler must find its own work
+ * from the database and the clock, so a missed or doubled tick is harmless.
+ */
+export interface JobSchedule {
+  queue: string;
+  name: string;
+  everyMs: number;
+}
+
 export interface EnqueueOptions {
   /** Deterministic id: the same id enqueued twice runs once. */
   jobId: string;

@@ -5,6 +5,7 @@ import { BullMqJobQueue, redisConnection } from './bullmq-job-queue';
 import { BullMqWorkerHost } from './bullmq-worker-host';
 import { JobHandlerRegistry } from './handler-registry';
 import { InProcessJobQueue } from './in-process-job-queue';
+import { InProcessScheduler } from './in-process-scheduler';
 import { JobQueue, PROCESS_ROLE, ProcessRole } from './job-queue';
 
 export const REDIS = Symbol('REDIS');
@@ -39,6 +40,7 @@ export class JobsModule implements OnApplicationShutdown {
             : new InProcessJobQueue(registry),
       },
     ];
+    if (role === 'api' && !config.redisUrl) providers.push(InProcessScheduler);
     if (role === 'worker') {
       if (!config.redisUrl) {
         throw new Error(

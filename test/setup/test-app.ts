@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
@@ -41,7 +40,21 @@ export function uniq(length = 8): string {
  * Starts the real AppModule over HTTP. Embedded mode by default (a fresh SQLite file per call);
  * with DATABASE_URL / REDIS_URL set, MySQL and BullMQ with a separate worker context.
  */
-export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface StartOptions {
+  /** Providers to replace in the API and worker (a movable Clock …). */
+  providers?: Array<{ provide: unknown; useValue: unknown }>;
+}
+
+function withOverrides(builder: TestingModuleBuilder, opts: StartOptions): TestingModuleBuilder {
+  for (const p of opts.providers ?? [])
+    builder.overrideProvider(p.provide as never).useValue(p.useValue);
+  return builder;
+}
+
+export async function startApp(
+  env: Record<string, string> = {},
+  opts: StartOptions = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jicai-e2e-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -54,18 +67,25 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     ...env,
   });
   const logger = new JsonLogger('error');
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config)],
-  }).compile();
+  const moduleRef = await withOverrides(
+    Test.createTestingModule({ imports: [AppModule.forRoot(config)] }),
+    opts,
+  ).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     logger,
     bodyParser: false,
   });
   configureHttp(app);
   await app.init();
-  const worker = config.redisUrl
-    ? await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger })
-    : null;
+  let worker: INestApplicationContext | null = null;
+  if (config.redisUrl) {
+    const workerRef = await withOverrides(
+      Test.createTestingModule({ imports: [WorkerModule.forRoot(config)] }),
+      opts,
+    ).compile();
+    workerRef.useLogger(logger);
+    worker = await workerRef.init();
+  }
   const http = () => request(app.getHttpServer());
   const login = await http()
     .post('/api/v1/auth/login')

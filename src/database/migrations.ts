@@ -3,6 +3,7 @@ import { CreateAuditLog1795300000000 } from '../../migrations/1795300000000-Crea
 import { CreateCatalog1795400000000 } from '../../migrations/1795400000000-CreateCatalog';
 import { CreateImports1795500000000 } from '../../migrations/1795500000000-CreateImports';
 import { CreateRuleSets1795600000000 } from '../../migrations/1795600000000-CreateRuleSets';
+import { CreateRounds1795700000000 } from '../../migrations/1795700000000-CreateRounds';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list loads under
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   CreateCatalog1795400000000,
   CreateImports1795500000000,
   CreateRuleSets1795600000000,
+  CreateRounds1795700000000,
 ];

@@ -27,6 +27,26 @@ export interface AuditChange {
 /** Who acts when no person does: start-up bootstrap, scheduled jobs. */
 export const SYSTEM = 'system' as const;
 
+/**
+ * An actor recorded under a pseudonym, for actions whose author must stay hidden for a while
+ * (§P4: a bidder before opening). The id is a keyed digest of the real actor, so whoever holds
+ * the key can link the event later; no organisation is recorded.
+ */
+export interface SealedActor {
+  kind: 'sealed';
+  id: string;
+  name: string;
+}
+
+export type AuditActor = Actor | typeof SYSTEM | SealedActor;
+
+function recordedActor(actor: AuditActor) {
+  if (actor === SYSTEM) return { kind: SYSTEM, id: '0', name: SYSTEM, orgId: null };
+  if (actor.kind === 'sealed')
+    return { kind: actor.kind, id: actor.id, name: actor.name, orgId: null };
+  return { kind: actor.kind, id: actor.id, name: actor.name, orgId: actor.orgId };
+}
+
 @Injectable()
 export class AuditService {
   constructor(
@@ -41,7 +61,7 @@ export class AuditService {
    */
   async record(
     manager: EntityManager,
-    actor: Actor | typeof SYSTEM,
+    actor: AuditActor,
     action: string,
     entity: { type: string; id: string },
     change: AuditChange = {},
@@ -50,13 +70,14 @@ export class AuditService {
       manager.getRepository(AuditHead).createQueryBuilder('h').where('h.id = 1'),
     ).getOneOrFail();
     const occurredAt = this.clock.now();
+    const who = recordedActor(actor);
     const content: AuditContent = {
       id: String(BigInt(head.lastId) + 1n),
       occurredAt: occurredAt.toISOString(),
-      actorKind: actor === SYSTEM ? SYSTEM : actor.kind,
-      actorId: actor === SYSTEM ? '0' : actor.id,
-      actorName: actor === SYSTEM ? SYSTEM : actor.name,
-      orgId: actor === SYSTEM ? null : actor.orgId,
+      actorKind: who.kind,
+      actorId: who.id,
+      actorName: who.name,
+      orgId: who.orgId,
       action,
       entityType: entity.type,
       entityId: entity.id,

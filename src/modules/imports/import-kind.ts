@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Actor } from '../../common/auth/actor';
+import type { SealedActor } from '../audit/audit.service';
 
 /**
  * What a context contributes to the Excel import pipeline (§X): the template's columns, a pure
@@ -86,6 +87,19 @@ export interface ImportKind<T = unknown> {
    * no context id.
    */
   checkContext?(actor: Actor, contextId: string): Promise<void>;
+  /**
+   * Set for kinds whose content is secret for a while (§P4: bids before opening). Only the
+   * uploading organisation sees such an import; its audit entries carry a pseudonym and no file
+   * name; the stored workbook is deleted once processed; no error workbook is written and the
+   * stored row problems are encrypted with `protect` (they may quote the uploaded figures).
+   */
+  sealed?: SealedImport;
   /** Rows pre-filled in the template's data sheet (a round's lots …). */
   templateRows?(actor: Actor, contextId: string): Promise<readonly Record<string, CellValue>[]>;
+}
+
+export interface SealedImport {
+  auditActor(actor: Actor, contextId: string): SealedActor;
+  protect(plaintext: string, contextId: string, importId: string): string;
+  reveal(sealed: string, contextId: string, importId: string): string;
 }

@@ -122,7 +122,7 @@ export class ImportsService {
       const kind = await this.usableKind(actor, kindName, contextId);
       checkXlsxName(file.originalname);
       await this.store.inspect(file.path, file.size);
-      await this.refuseDuplicate(kind.kind, contextId, file.sha256);
+      await this.refuseDuplicate(actor, kind, contextId, file.sha256);
       const storagePath = await this.store.keep(file.path, file.sha256);
       kept = true;
       const record = await this.insert(actor, kind, contextId, file, storagePath);
@@ -170,20 +170,49 @@ export class ImportsService {
         path: `${scope.regionPath}%`,
       });
     }
+    // Sealed imports (bids before opening) are their uploader's alone, overseers included.
+    const sealed = this.registry
+      .all()
+      .filter((k) => k.sealed)
+      .map((k) => k.kind);
+    if (sealed.length > 0 && scope.regionPath !== undefined)
+      qb.andWhere('(f.kind NOT IN (:...sealed) OR f.organisation_id = :sealedOrg)', {
+        sealed,
+        sealedOrg: scope.orgId,
+      });
     if (query.kind) qb.andWhere('f.kind = :kind', { kind: query.kind });
     if (query.status) qb.andWhere('f.status = :status', { status: query.status });
     qb.orderBy('f.id', query.order === 'desc' ? 'DESC' : 'ASC');
     const { skip, take } = skipTake(query);
     const [items, total] = await qb.skip(skip).take(take).getManyAndCount();
-    return page(items, total, query);
+    return page(
+      items.map((f) => this.revealed(f)),
+      total,
+      query,
+    );
   }
 
   async get(actor: Actor, id: string): Promise<ImportFile> {
     const record = /^\d{1,18}$/.test(id) ? await this.imports.findOneBy({ id }) : null;
-    if (!record || !canSeeImport(importScope(actor), record)) {
+    const sealed = record ? this.registry.get(record.kind)?.sealed : undefined;
+    if (
+      !record ||
+      !canSeeImport(importScope(actor), record) ||
+      (sealed && record.organisationId !== actor.orgId)
+    ) {
       throw importsError('IMPORT_NOT_FOUND', `Import ${id} not found`, { id });
     }
-    return record;
+    return this.revealed(record);
+  }
+
+  /** A sealed kind's stored row problems, decrypted for the uploader who reads them. */
+  private revealed(record: ImportFile): ImportFile {
+    const sealed = this.registry.get(record.kind)?.sealed;
+    if (!sealed || !record.problemsJson) return record;
+    return {
+      ...record,
+      problemsJson: sealed.reveal(record.problemsJson, record.contextId, record.id),
+    };
   }
 
   async errorFile(actor: Actor, id: string): Promise<{ path: string; fileName: string }> {
@@ -220,9 +249,14 @@ export class ImportsService {
     return kind;
   }
 
-  private async refuseDuplicate(kind: string, contextId: string, sha256: string): Promise<void> {
-    const first = await this.imports.findOneBy({ kind, contextId, sha256 });
-    if (first) throw duplicateFile(first);
+  private async refuseDuplicate(
+    actor: Actor,
+    kind: ImportKind,
+    contextId: string,
+    sha256: string,
+  ): Promise<void> {
+    const first = await this.imports.findOneBy({ kind: kind.kind, contextId, sha256 });
+    if (first) throw duplicateFile(first, actor, kind);
   }
 
   private async insert(
@@ -263,9 +297,10 @@ export class ImportsService {
           finishedAt: null,
         });
         await repo.insert(record);
+        // A sealed upload is recorded under a pseudonym, without the file name that may name it.
         await this.audit.record(
           manager,
-          actor,
+          kind.sealed ? kind.sealed.auditActor(actor, contextId) : actor,
           'import.uploaded',
           { type: 'import', id: record.id },
           {
@@ -274,7 +309,7 @@ export class ImportsService {
               version: record.version,
               contextId,
               sha256: record.sha256,
-              originalName: record.originalName,
+              ...(kind.sealed ? {} : { originalName: record.originalName }),
               sizeBytes: record.sizeBytes,
             },
           },
@@ -289,14 +324,17 @@ export class ImportsService {
           contextId,
           sha256: file.sha256,
         });
-        if (first) throw duplicateFile(first);
+        if (first) throw duplicateFile(first, actor, kind);
       }
       throw err;
     }
   }
 }
 
-function duplicateFile(first: ImportFile): DomainError {
+function duplicateFile(first: ImportFile, actor: Actor, kind: ImportKind): DomainError {
+  // Another organisation's sealed upload is not even acknowledged by its id.
+  if (kind.sealed && first.organisationId !== actor.orgId)
+    return importsError('DUPLICATE_FILE', `This file was already uploaded for ${first.kind}`, {});
   return importsError(
     'DUPLICATE_FILE',
     `This file was already uploaded for ${first.kind} as import ${first.id} (${first.status})`,

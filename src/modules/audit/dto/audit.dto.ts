@@ -58,7 +58,7 @@ export class AuditQuery extends PageQuery {
 export class AuditEventView {
   @ApiProperty() id!: string;
   @ApiProperty() occurredAt!: string;
-  @ApiProperty({ enum: ['user', 'api_key', 'system'] }) actorKind!: string;
+  @ApiProperty({ enum: ['user', 'api_key', 'system', 'sealed'] }) actorKind!: string;
   @ApiProperty() actorId!: string;
   @ApiProperty() actorName!: string;
   @ApiProperty({ nullable: true, type: String }) orgId!: string | null;

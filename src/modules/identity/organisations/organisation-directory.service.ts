@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { Alliance, AllianceMember } from '../alliances/alliance.entity';
+import { Region } from '../regions/region.entity';
 import { Organisation } from './organisation.entity';
 
 /** Read access to organisations for other contexts (catalogue, imports, procurement …). */
@@ -22,5 +24,50 @@ export class OrganisationDirectory {
     if (ids.length === 0) return new Map();
     const rows = await this.orgs.findBy({ id: In([...new Set(ids)]) });
     return new Map(rows.map((o) => [o.id, o]));
+  }
+
+  /** Active hospitals whose region is `regionCode` or lies below it. */
+  async hospitalsInRegion(regionCode: string, manager?: EntityManager): Promise<Organisation[]> {
+    const region = await (manager ?? this.orgs.manager)
+      .getRepository(Region)
+      .findOneBy({ code: regionCode });
+    if (!region) return [];
+    return this.hospitals(manager)
+      .innerJoin(Region, 'r', 'r.code = o.regionCode')
+      .andWhere('r.path LIKE :prefix', { prefix: `${region.path}%` })
+      .getMany();
+  }
+
+  allianceExists(id: string): Promise<boolean> {
+    return /^\d{1,18}$/.test(id)
+      ? this.orgs.manager.getRepository(Alliance).existsBy({ id })
+      : Promise.resolve(false);
+  }
+
+  /** Active hospitals of an alliance: its member hospitals and the hospitals of its member regions. */
+  async hospitalsOfAlliance(allianceId: string, manager?: EntityManager): Promise<Organisation[]> {
+    const repo = (manager ?? this.orgs.manager).getRepository(AllianceMember);
+    const members = await repo.findBy({ allianceId });
+    const byId = new Map<string, Organisation>();
+    const orgIds = members.flatMap((m) => (m.organisationId ? [m.organisationId] : []));
+    if (orgIds.length > 0) {
+      const rows = await this.hospitals(manager)
+        .andWhere('o.id IN (:...orgIds)', { orgIds })
+        .getMany();
+      rows.forEach((o) => byId.set(o.id, o));
+    }
+    for (const m of members) {
+      if (!m.regionCode) continue;
+      for (const o of await this.hospitalsInRegion(m.regionCode, manager)) byId.set(o.id, o);
+    }
+    return [...byId.values()];
+  }
+
+  private hospitals(manager?: EntityManager) {
+    return (manager ?? this.orgs.manager)
+      .getRepository(Organisation)
+      .createQueryBuilder('o')
+      .where("o.type = 'hospital'")
+      .andWhere("o.status = 'active'");
   }
 }

@@ -267,8 +267,16 @@ export class ProblemLog {
   }
 }
 
-export function validationSummary(log: ProblemLog, rowsTotal: number, importId: string): string {
-  return `${log.total} problem${log.total === 1 ? '' : 's'} in ${log.rowCount} of ${rowsTotal} rows; nothing was imported. Download the rows with their errors with GET ${API_PREFIX_PATH}/imports/${importId}/errors.xlsx, correct them and upload the file again`;
+export function validationSummary(
+  log: ProblemLog,
+  rowsTotal: number,
+  importId: string,
+  errorWorkbook = true,
+): string {
+  const where = errorWorkbook
+    ? `Download the rows with their errors with GET ${API_PREFIX_PATH}/imports/${importId}/errors.xlsx`
+    : `The problems are listed by GET ${API_PREFIX_PATH}/imports/${importId} (no error workbook is kept for sealed content)`;
+  return `${log.total} problem${log.total === 1 ? '' : 's'} in ${log.rowCount} of ${rowsTotal} rows; nothing was imported. ${where}, correct them and upload the file again`;
 }
 
 export function tooManyRows(maxRows: number): string {

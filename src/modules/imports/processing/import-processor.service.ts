@@ -12,7 +12,7 @@ import { APP_CONFIG } from '../../../config/config.module';
 import { forUpdate } from '../../../database/dialect';
 import { TransactionRunner } from '../../../database/transaction-runner';
 import { PROCESS_ROLE, ProcessRole } from '../../../jobs/job-queue';
-import { AuditService } from '../../audit/audit.service';
+import { AuditActor, AuditService } from '../../audit/audit.service';
 import {
   checkHeader,
   checkMeta,
@@ -78,10 +78,16 @@ export class ImportProcessor {
     const actor = JSON.parse(record.actorJson) as Actor;
     const kind = this.registry.get(record.kind);
     if (!kind || kind.version !== record.version) {
-      await this.fail(record, token, actor, {
-        message: `Import kind ${record.kind} version ${record.version} is no longer available; download the current template and upload again`,
-        rowsTotal: 0,
-      });
+      await this.fail(
+        record,
+        token,
+        undefined,
+        { actor, contextId: record.contextId, importId: record.id },
+        {
+          message: `Import kind ${record.kind} version ${record.version} is no longer available; download the current template and upload again`,
+          rowsTotal: 0,
+        },
+      );
       return;
     }
     const identity: TemplateIdentity = {
@@ -97,17 +103,25 @@ export class ImportProcessor {
       const outcome = await this.validate(file, kind, identity, ctx);
       rowsTotal = outcome.rowsTotal;
       if (outcome.status === 'failed') {
-        await this.fail(record, token, actor, outcome);
+        await this.fail(record, token, kind, ctx, outcome);
       } else if (outcome.status === 'failed_validation') {
-        await this.writeErrorWorkbook(file, kind, identity, outcome.log, record.id);
-        await this.failValidation(record, token, actor, outcome.log, outcome.rowsTotal);
+        if (!kind.sealed)
+          await this.writeErrorWorkbook(file, kind, identity, outcome.log, record.id);
+        await this.failValidation(record, token, kind, ctx, outcome.log, outcome.rowsTotal);
       } else {
         await this.commit(record, token, file, kind, ctx, outcome.rowsTotal);
       }
     } catch (err) {
       if (err instanceof Superseded) return;
-      await this.fail(record, token, actor, { message: this.explain(err), rowsTotal });
+      await this.fail(record, token, kind, ctx, { message: this.explain(err), rowsTotal });
     }
+    // Sealed content is not kept at rest once its rows are written or refused.
+    if (kind.sealed) await this.store.discard(file);
+  }
+
+  /** Who the audit log names: the uploader, or its pseudonym for a sealed kind. */
+  private auditActor(kind: ImportKind | undefined, ctx: ImportContext): AuditActor {
+    return kind?.sealed ? kind.sealed.auditActor(ctx.actor, ctx.contextId) : ctx.actor;
   }
 
   /**
@@ -320,7 +334,7 @@ export class ImportProcessor {
       );
       await this.audit.record(
         manager,
-        ctx.actor,
+        this.auditActor(kind, ctx),
         'import.committed',
         { type: 'import', id: record.id },
         {
@@ -338,11 +352,13 @@ export class ImportProcessor {
   private async failValidation(
     record: ImportFile,
     token: string,
-    actor: Actor,
+    kind: ImportKind,
+    ctx: ImportContext,
     log: ProblemLog,
     rowsTotal: number,
   ): Promise<void> {
-    const message = validationSummary(log, rowsTotal, record.id);
+    const message = validationSummary(log, rowsTotal, record.id, !kind.sealed);
+    const problems = JSON.stringify(log.first(STORED_PROBLEMS));
     await this.tx.run(async (manager) => {
       if (!(await this.own(manager, record.id, token, 'validating', false))) return;
       await manager.getRepository(ImportFile).update(
@@ -352,15 +368,17 @@ export class ImportProcessor {
           rowsTotal,
           rowsWritten: 0,
           errorCount: log.total,
-          errorFileAvailable: true,
+          errorFileAvailable: !kind.sealed,
           message,
-          problemsJson: JSON.stringify(log.first(STORED_PROBLEMS)),
+          problemsJson: kind.sealed
+            ? kind.sealed.protect(problems, ctx.contextId, record.id)
+            : problems,
           finishedAt: this.clock.now(),
         },
       );
       await this.audit.record(
         manager,
-        actor,
+        this.auditActor(kind, ctx),
         'import.failed_validation',
         { type: 'import', id: record.id },
         {
@@ -378,7 +396,8 @@ export class ImportProcessor {
   private async fail(
     record: ImportFile,
     token: string,
-    actor: Actor,
+    kind: ImportKind | undefined,
+    ctx: ImportContext,
     outcome: { message: string; rowsTotal: number },
   ): Promise<void> {
     await this.tx.run(async (manager) => {
@@ -396,7 +415,7 @@ export class ImportProcessor {
       );
       await this.audit.record(
         manager,
-        actor,
+        this.auditActor(kind, ctx),
         'import.failed',
         { type: 'import', id: record.id },
         { after: { kind: record.kind, message: outcome.message.slice(0, 500) } },

@@ -1,16 +1,119 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
+import { JobHandlerRegistry } from '../../jobs/handler-registry';
+import { CatalogModule } from '../catalog/catalog.module';
+import { ImportKindRegistry } from '../imports/import-kind.registry';
+import { Agreement, LotSupplyRegion } from './awards/agreement.entity';
+import { AgreementsController } from './awards/agreements.controller';
+import { AgreementsService } from './awards/agreements.service';
+import { AwardsService } from './awards/awards.service';
+import { Bid, BidVersion } from './bids/bid.entity';
+import { BidImportKind } from './bids/bid-import.kind';
+import { BidSealer } from './bids/bid-sealer';
+import { BidsController } from './bids/bids.controller';
+import { BidsService } from './bids/bids.service';
+import { CreditCheck, NoSanctions } from './bids/credit-check';
+import { DemandImportKind } from './demand/demand-import.kind';
+import { DemandReport } from './demand/demand-report.entity';
+import { DemandController } from './demand/demand.controller';
+import { DemandService } from './demand/demand.service';
+import { PublicResultsController } from './exports/public-results.controller';
+import { PublicResultsService } from './exports/public-results.service';
+import { RoundExportsController } from './exports/round-exports.controller';
+import { RoundExportsService } from './exports/round-exports.service';
+import { NoPurchaseHistory, PurchaseHistory } from './demand/purchase-history';
+import { Lot, LotSpec } from './lots/lot.entity';
+import { LotsController } from './lots/lots.controller';
+import { LotsService } from './lots/lots.service';
+import { LotResult, Objection } from './results/lot-result.entity';
+import { OpeningService } from './results/opening.service';
+import { ResultsController } from './results/results.controller';
+import { ResultsService } from './results/results.service';
+import { Round, RoundCommitment, RoundParticipant } from './rounds/round.entity';
+import { ROUND_TIMER, RoundTimerJob } from './rounds/round-timer.job';
+import { RoundWorkflow } from './rounds/round-workflow.service';
+import { RoundsController } from './rounds/rounds.controller';
+import { RoundsService } from './rounds/rounds.service';
 import { RuleSet } from './rule-sets/rule-set.entity';
 import { RuleSetsController } from './rule-sets/rule-sets.controller';
 import { RuleSetsService } from './rule-sets/rule-sets.service';
 import { SimulationService } from './selection/simulation.service';
 import { SimulationsController } from './selection/simulations.controller';
 
-/** §P procurement: the selection engine, its simulation API and the stored rule sets. */
+/**
+ * §P procurement: rounds and lots, demand reporting, sealed bids, the selection engine with its
+ * opening, publicity and replay, awards with agreements, the simulation API and rule sets.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([RuleSet])],
-  controllers: [SimulationsController, RuleSetsController],
-  providers: [SimulationService, RuleSetsService],
+  imports: [
+    CatalogModule,
+    TypeOrmModule.forFeature([
+      RuleSet,
+      Round,
+      RoundParticipant,
+      RoundCommitment,
+      Lot,
+      LotSpec,
+      DemandReport,
+      Bid,
+      BidVersion,
+      LotResult,
+      Objection,
+      LotSupplyRegion,
+      Agreement,
+    ]),
+  ],
+  controllers: [
+    SimulationsController,
+    RuleSetsController,
+    RoundsController,
+    LotsController,
+    ResultsController,
+    AgreementsController,
+    RoundExportsController,
+    PublicResultsController,
+    DemandController,
+    BidsController,
+  ],
+  providers: [
+    SimulationService,
+    RuleSetsService,
+    RoundsService,
+    RoundWorkflow,
+    RoundTimerJob,
+    LotsService,
+    OpeningService,
+    ResultsService,
+    AwardsService,
+    AgreementsService,
+    RoundExportsService,
+    PublicResultsService,
+    DemandService,
+    DemandImportKind,
+    { provide: PurchaseHistory, useClass: NoPurchaseHistory },
+    BidsService,
+    BidSealer,
+    BidImportKind,
+    { provide: CreditCheck, useClass: NoSanctions },
+  ],
   exports: [RuleSetsService],
 })
-export class ProcurementModule {}
+export class ProcurementModule implements OnModuleInit {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: JobHandlerRegistry,
+    private readonly importKinds: ImportKindRegistry,
+    private readonly timer: RoundTimerJob,
+    private readonly demandKind: DemandImportKind,
+    private readonly bidKind: BidImportKind,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(this.timer);
+    this.jobs.schedule({ ...ROUND_TIMER, everyMs: this.config.roundTimerSeconds * 1000 });
+    this.importKinds.register(this.demandKind);
+    this.importKinds.register(this.bidKind);
+  }
+}

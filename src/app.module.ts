@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthGuard } from './common/auth/auth.guard';
+import { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/errors/http-exception.filter';
 import { validationPipe } from './common/http/validation';
@@ -27,12 +28,12 @@ export const CONTEXT_MODULES = [
 /** HTTP entry: routes, guards, validation and the error envelope. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: { clock?: Clock } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        CommonModule,
+        CommonModule.forRoot(options.clock),
         DatabaseModule.forRoot(config),
         JobsModule.forRoot(config, 'api'),
         ...CONTEXT_MODULES,

@@ -1,8 +1,11 @@
 /**
  * The demo alliance: a real province/city/county tree (Jiangsu, codes from GB/T 2260), city and
  * county hospitals of every kind, manufacturers and distributors, and a catalogue of common VBP
- * generics and high-value consumables with realistic strengths, pack sizes and prices.
+ * generics and high-value consumables with realistic strengths, pack sizes and prices; and the
+ * plans of two procurement rounds over them.
  */
+
+import type { HospitalGrade } from '../modules/identity/organisations/organisation.entity';
 
 export interface DemoRegion {
   code: string;
@@ -616,3 +619,142 @@ export const DEMO_CONSUMABLES: DemoConsumable[] = [
     highValue: true,
   },
 ];
+
+/**
+ * Annual use of a hospital of each grade relative to a grade-3A hospital: bed counts and
+ * outpatient volumes fall steeply from tertiary to primary care.
+ */
+export const DEMO_USE_BY_GRADE: Record<HospitalGrade, string> = {
+  '3A': '1',
+  '3B': '0.6',
+  '3C': '0.45',
+  '2A': '0.35',
+  '2B': '0.22',
+  '2C': '0.15',
+  '1A': '0.06',
+  '1B': '0.05',
+  '1C': '0.04',
+  none: '0.03',
+};
+
+/**
+ * Specialist hospitals (children, women and children, chest) use a fraction of what a general
+ * hospital of their grade uses of the chronic-disease generics the demo rounds buy.
+ */
+export const DEMO_SPECIALIST_HOSPITAL = /儿童|妇幼|胸科/;
+export const DEMO_SPECIALIST_USE = '0.15';
+
+export interface DemoLot {
+  /** A generic of DEMO_DRUGS: the lot admits every demo product of it. */
+  generic: string;
+  /** The representative spec (§P2): one of the generic's strengths and a pack size. */
+  strength: string;
+  packSize: number;
+  /** Maximum valid price per smallest unit of the representative spec, yuan. */
+  maxValidUnitPrice: string;
+  /** What a grade-3A general hospital uses in a year, smallest units of the representative spec. */
+  annualUse: number;
+  /**
+   * The bids' unit comparable prices as shares of the maximum valid unit price, one per maker in
+   * the order of their supplier codes. VBP bids undercut the ceiling by 50–90 %.
+   */
+  bidShares: string[];
+  /** How many of the makers have bid so far (a round still open for bidding); default all. */
+  bidders?: number;
+}
+
+export interface DemoRound {
+  name: string;
+  lots: DemoLot[];
+}
+
+/** The alliance's first batch, played through to the award ~120 days before the demo runs. */
+export const DEMO_FINISHED_ROUND: DemoRound = {
+  name: '2026年宁镇锡联盟药品带量采购（第一批）',
+  lots: [
+    {
+      generic: '阿托伐他汀钙片',
+      strength: '20',
+      packSize: 7,
+      maxValidUnitPrice: '2.04',
+      annualUse: 480_000,
+      bidShares: ['0.12', '0.16', '0.21', '0.27', '0.36', '0.58'],
+    },
+    {
+      generic: '硫酸氢氯吡格雷片',
+      strength: '75',
+      packSize: 7,
+      maxValidUnitPrice: '3.18',
+      annualUse: 260_000,
+      bidShares: ['0.14', '0.19', '0.24', '0.30', '0.41', '0.66'],
+    },
+    {
+      // Cheap enough that every bid falls under the 0.10 yuan low-price exemption (§P6.2).
+      generic: '盐酸二甲双胍片',
+      strength: '0.25',
+      packSize: 48,
+      maxValidUnitPrice: '0.10',
+      annualUse: 900_000,
+      bidShares: ['0.32', '0.40', '0.51', '0.60', '0.75', '0.90'],
+    },
+    {
+      generic: '孟鲁司特钠咀嚼片',
+      strength: '5',
+      packSize: 5,
+      maxValidUnitPrice: '3.40',
+      annualUse: 90_000,
+      bidShares: ['0.18', '0.22', '0.29', '0.35', '0.47', '0.52'],
+    },
+    {
+      generic: '苯磺酸氨氯地平片',
+      strength: '5',
+      packSize: 7,
+      maxValidUnitPrice: '0.52',
+      annualUse: 650_000,
+      bidShares: ['0.15', '0.24', '0.38'],
+    },
+  ],
+};
+
+/** The second batch: demand is in, bidding closes a week after the demo runs. */
+export const DEMO_OPEN_ROUND: DemoRound = {
+  name: '2026年宁镇锡联盟药品带量采购（第二批）',
+  lots: [
+    {
+      generic: '瑞舒伐他汀钙片',
+      strength: '10',
+      packSize: 7,
+      maxValidUnitPrice: '1.05',
+      annualUse: 380_000,
+      bidShares: ['0.20', '0.26', '0.45'],
+      bidders: 2,
+    },
+    {
+      generic: '恩替卡韦分散片',
+      strength: '0.5',
+      packSize: 7,
+      maxValidUnitPrice: '4.10',
+      annualUse: 150_000,
+      bidShares: ['0.11', '0.17', '0.25'],
+      bidders: 0,
+    },
+    {
+      generic: '坎地沙坦酯片',
+      strength: '8',
+      packSize: 7,
+      maxValidUnitPrice: '1.45',
+      annualUse: 120_000,
+      bidShares: ['0.19', '0.23', '0.28', '0.34', '0.40', '0.55'],
+      bidders: 1,
+    },
+    {
+      generic: '注射用头孢曲松钠',
+      strength: '1',
+      packSize: 1,
+      maxValidUnitPrice: '3.60',
+      annualUse: 80_000,
+      bidShares: ['0.30', '0.42', '0.61'],
+      bidders: 0,
+    },
+  ],
+};

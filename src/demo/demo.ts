@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { Actor } from '../common/auth/actor';
 import { Role } from '../common/auth/roles';
 import { JsonLogger } from '../common/logging/json-logger';
+import { MovableClock } from '../common/movable-clock';
 import { ConfigError, loadConfig } from '../config/config';
 import { Decimal, roundTo } from '../database/decimal';
 import { CreateListingPriceRequest } from '../modules/catalog/listing-prices/dto/listing-price.dto';
@@ -38,24 +37,20 @@ import {
   DEMO_REGIONS,
   DEMO_SUPPLIERS,
 } from './demo-data';
+import { dto } from './demo-request';
+import { DemoCatalogue, describeRounds, RoundCast, seedRounds } from './demo-rounds';
 
 /** Every demo login shares this password; the script prints it with the usernames. */
 export const DEMO_PASSWORD = 'Jicai-demo-2026';
 const ALLIANCE_CODE = 'NJ-METRO-2026';
 const LISTED_FROM = '2026-01-01';
-
-/** Builds a request DTO and checks it with the same rules the API applies. */
-async function dto<T extends object>(cls: new () => T, plain: object): Promise<T> {
-  const instance = plainToInstance(cls, plain);
-  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) {
-    const detail = errors.map(
-      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`,
-    );
-    throw new Error(`demo data for ${cls.name} is invalid: ${detail.join('; ')}`);
-  }
-  return instance;
-}
+const OFFICER = 'nj.officer';
+/** Manufacturers with drugs in the catalogue; the others make consumables. */
+const DRUG_MAKERS = 17;
+/** Hospitals with a login: the 26 public ones and 4 private ones, all taking part in the rounds. */
+const HOSPITAL_LOGINS = 30;
+/** The demo moves its clock itself; the round timer must not race it to a transition. */
+const TIMER_SECONDS = String(7 * 24 * 3600);
 
 /** The GS1 check digit of the first 13 digits of a GTIN-14. */
 function gtin14(body13: string): string {
@@ -93,7 +88,13 @@ async function platformAdmin(app: INestApplicationContext): Promise<Actor> {
   };
 }
 
-async function seed(app: INestApplicationContext): Promise<Login[]> {
+interface Seeded {
+  logins: Login[];
+  cast: RoundCast;
+  catalogue: DemoCatalogue;
+}
+
+async function seed(app: INestApplicationContext): Promise<Seeded> {
   const actor = await platformAdmin(app);
   const regions = app.get(RegionsService);
   const orgs = app.get(OrganisationsService);
@@ -181,7 +182,7 @@ async function seed(app: INestApplicationContext): Promise<Login[]> {
   };
   const city = authorities.get('YB320100')!;
   await addUser('nj.admin', city, ['admin'], '南京市医保局 系统管理员');
-  await addUser('nj.officer', city, ['procurement_officer'], '南京市医保局 采购经办');
+  await addUser(OFFICER, city, ['procurement_officer'], '南京市医保局 采购经办');
   await addUser('nj.analyst', city, ['pricing_analyst'], '南京市医保局 价格监测');
   for (const n of [1, 2, 3])
     await addUser(`nj.fund${n}`, city, ['fund_officer'], `南京市医保局 结算经办${n}`);
@@ -199,12 +200,15 @@ async function seed(app: INestApplicationContext): Promise<Login[]> {
     ['procurement_officer'],
     '江宁区医保局 采购经办',
   );
-  for (const [i, h] of hospitals.slice(0, 6).entries())
+  const hospitalLogins: string[] = [];
+  for (const [i, h] of hospitals.slice(0, HOSPITAL_LOGINS).entries()) {
+    hospitalLogins.push(`hospital${i + 1}`);
     await addUser(`hospital${i + 1}`, h, ['hospital_user'], `${h.name} 药剂科`);
-  for (const [i, s] of suppliers
-    .filter((o) => o.type === 'manufacturer')
-    .slice(0, 4)
-    .entries()) {
+  }
+  const drugMakers = suppliers.filter((o) => o.type === 'manufacturer').slice(0, DRUG_MAKERS);
+  const makerLogins: string[] = [];
+  for (const [i, s] of drugMakers.entries()) {
+    makerLogins.push(`maker${i + 1}`);
     await addUser(`maker${i + 1}`, s, ['supplier_user'], `${s.name} 投标专员`);
   }
   for (const [i, s] of suppliers
@@ -233,7 +237,7 @@ async function seed(app: INestApplicationContext): Promise<Login[]> {
   }
 
   // Drugs: every strength of every generic from three manufacturers, in up to two pack sizes.
-  const drugMakers = suppliers.filter((o) => o.type === 'manufacturer').slice(0, 17);
+  const catalogue: DemoCatalogue = new Map();
   const originators = new Set(drugMakers.slice(15).map((o) => o.id));
   let productIndex = 0;
   for (const [g, drug] of DEMO_DRUGS.entries()) {
@@ -262,6 +266,7 @@ async function seed(app: INestApplicationContext): Promise<Login[]> {
               reimbursable: true,
             }),
           );
+          catalogue.set(drug.generic, [...(catalogue.get(drug.generic) ?? []), created.id]);
           const packPrice = new Decimal(drug.unitPrice)
             .mul(pack)
             .mul(spread(productIndex))
@@ -280,7 +285,7 @@ async function seed(app: INestApplicationContext): Promise<Login[]> {
     }
   }
 
-  const deviceMakers = suppliers.filter((o) => o.type === 'manufacturer').slice(17);
+  const deviceMakers = suppliers.filter((o) => o.type === 'manufacturer').slice(DRUG_MAKERS);
   for (const [c, item] of DEMO_CONSUMABLES.entries()) {
     for (let k = 0; k < 3; k++) {
       productIndex++;
@@ -315,20 +320,34 @@ async function seed(app: INestApplicationContext): Promise<Login[]> {
       );
     }
   }
-  return logins;
+  return {
+    logins,
+    cast: {
+      officer: OFFICER,
+      allianceId: alliance.alliance.id,
+      hospitals: hospitalLogins,
+      makers: makerLogins,
+    },
+    catalogue,
+  };
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig({ ROUND_TIMER_SECONDS: TIMER_SECONDS });
   const logger = new JsonLogger('warn');
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger });
+  const clock = new MovableClock();
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { clock }), {
+    logger,
+  });
   try {
     const ds = app.get(DataSource);
     if (await ds.getRepository(Organisation).existsBy({ code: DEMO_AUTHORITIES[0].code })) {
       console.log('The demo alliance is already in this database; nothing added.');
     } else {
       const started = Date.now();
-      const logins = await seed(app);
+      const { logins, cast, catalogue } = await seed(app);
+      const seeded = Date.now();
+      await seedRounds(app, clock, cast, catalogue);
       const count = async (table: string) => {
         const rows = await ds.query<Array<{ n: string | number }>>(
           `SELECT COUNT(*) AS n FROM ${table}`,
@@ -336,14 +355,21 @@ async function main(): Promise<void> {
         return rows[0].n;
       };
       console.log(
-        `Demo alliance created in ${Date.now() - started} ms: ` +
+        `Demo alliance created in ${seeded - started} ms: ` +
           `${await count('regions')} regions, ${await count('organisations')} organisations, ` +
           `${await count('products')} products, ${await count('listing_prices')} listing prices.`,
+      );
+      console.log(
+        `Procurement rounds played in ${Date.now() - seeded} ms: ` +
+          `${await count('demand_reports')} demand reports, ${await count('bids')} bids, ` +
+          `${await count('agreements')} agreements.`,
       );
       console.log(`\nLogins (password for all: ${DEMO_PASSWORD}):`);
       for (const l of logins)
         console.log(`  ${l.username.padEnd(14)} ${l.roles.join(',').padEnd(20)} ${l.organisation}`);
     }
+    console.log(`\nProcurement rounds (as ${OFFICER} sees them):`);
+    for (const line of await describeRounds(app, OFFICER)) console.log(line);
     const database =
       config.database.type === 'sqlite' ? config.database.path : config.database.database;
     console.log(

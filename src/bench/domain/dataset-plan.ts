@@ -390,6 +390,9 @@ const GENERICS: Generic[] = [
   },
 ];
 
+/** How many generics the drug series cycles through (`drugInput(…, i)` repeats its generic every this many). */
+export const GENERIC_COUNT = GENERICS.length;
+
 interface DeviceKind {
   name: string;
   categoryPath: string;

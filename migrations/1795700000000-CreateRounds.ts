@@ -208,10 +208,7 @@ function tables(c: Columns): Table[] {
         c.timestamp('created_at'),
         c.timestamp('updated_at'),
       ],
-      uniques: [
-        unique('bids', 'code'),
-        unique('bids', 'lot_id', 'supplier_id', 'product_id'),
-      ],
+      uniques: [unique('bids', 'code'), unique('bids', 'lot_id', 'supplier_id', 'product_id')],
       indices: [index('bids', 'round_id', 'supplier_id'), index('bids', 'lot_id', 'status')],
       foreignKeys: [
         fk('bids', 'round_id', 'rounds'),

@@ -52,7 +52,7 @@ export const VARIABLES: Record<string, string> = {
     'HMAC secret for access tokens (≥ 32 chars); embedded mode generates one into DATA_DIR',
   JWT_TTL_SECONDS: 'Access-token lifetime (default 28800 = 8 h)',
   BID_SEAL_KEY:
-    'Secret (≥ 32 chars) from which each round\'s bid-encryption key is derived; embedded mode generates one into DATA_DIR. Keep it: sealed bids cannot be opened without it',
+    "Secret (≥ 32 chars) from which each round's bid-encryption key is derived; embedded mode generates one into DATA_DIR. Keep it: sealed bids cannot be opened without it",
   ROUND_TIMER_SECONDS:
     'How often rounds are checked for timed transitions — bidding deadline, opening (default 30)',
   BOOTSTRAP_ADMIN_USERNAME: 'Username of the first admin (default admin)',

@@ -133,3 +133,57 @@ export async function transition(
     .send({ action, ...(action === 'cancel' ? { reason: 'test cancellation' } : {}) })
     .expect(expected);
 }
+
+/**
+ * A round played to `awarded` through the API: every hospital reports demand, every supplier
+ * signs and bids (pack prices 10.50, 14.00, 17.50 … over 7 tablets), the clock passes each
+ * time point. `clock` is the app's movable clock.
+ */
+export async function playAwardedRound(
+  t: TestApp,
+  cast: ProcurementCast,
+  clock: { now(): Date; passes(at: Date | string, byMs?: number): void; advance(ms: number): void },
+) {
+  const officer = cast.officer.token;
+  const { round, lot } = await makeRoundWithLot(t, cast, { now: clock.now() });
+  const api = (path: string) => `/api/v1/procurement${path}`;
+  await transition(t, officer, round.id, 'open_demand');
+  for (const h of cast.hospitals)
+    await t
+      .http()
+      .put(api(`/rounds/${round.id}/demand/${lot.id}`))
+      .set(bearer(h.token))
+      .send({ quantity: '7000' })
+      .expect(200);
+  clock.passes(round.timeline.demandClosesAt);
+  await transition(t, officer, round.id, 'close_demand');
+  clock.passes(round.timeline.biddingOpensAt);
+  await transition(t, officer, round.id, 'open_bidding');
+  const bids: Array<{ id: string; code: string }> = [];
+  for (const [i, s] of cast.suppliers.entries()) {
+    await t
+      .http()
+      .post(api(`/rounds/${round.id}/commitment`))
+      .set(bearer(s.token))
+      .expect(201);
+    const res = await t
+      .http()
+      .post(api(`/rounds/${round.id}/bids`))
+      .set(bearer(s.token))
+      .send({
+        lotId: lot.id,
+        productId: s.product.id,
+        packPrice: (10.5 + 3.5 * i).toFixed(2),
+        capacity: '100000',
+        preferredRegions: [],
+      })
+      .expect(201);
+    bids.push(res.body.bid as { id: string; code: string });
+  }
+  clock.passes(round.timeline.openingAt);
+  await transition(t, officer, round.id, 'open');
+  await transition(t, officer, round.id, 'publish');
+  clock.advance(round.timeline.publicityDays * 24 * 3600 * 1000 + 1000);
+  await transition(t, officer, round.id, 'award');
+  return { round, lot, bids };
+}

@@ -33,7 +33,7 @@ export class AgreementsService {
   async list(actor: Actor, roundId: string, query: AgreementQuery): Promise<Page<AgreementView>> {
     const round = await this.awardedRound(actor, roundId);
     const qb = this.agreements.createQueryBuilder('a').where('a.roundId = :id', { id: round.id });
-    this.scope(qb, actor);
+    scopeAgreements(qb, actor);
     if (query.lotId) qb.andWhere('a.lotId = :lotId', { lotId: query.lotId });
     if (query.hospitalId)
       qb.andWhere('a.hospitalId = :hospitalId', { hospitalId: query.hospitalId });
@@ -62,7 +62,7 @@ export class AgreementsService {
       .addGroupBy('a.productId')
       .orderBy('a.lotId', 'ASC')
       .addOrderBy('a.supplierId', 'ASC');
-    this.scope(qb, actor);
+    scopeAgreements(qb, actor);
     const rows = await qb.getRawMany<Record<string, string | number>>();
     return rows.map((r) => ({
       lotId: String(r.lotId),
@@ -84,13 +84,8 @@ export class AgreementsService {
     return rows.map(SupplyRegionView.of);
   }
 
-  private scope(qb: { andWhere: (sql: string, p: object) => unknown }, actor: Actor): void {
-    if (isAuthority(actor)) return;
-    const column = actor.orgType === 'hospital' ? 'a.hospitalId' : 'a.supplierId';
-    qb.andWhere(`${column} = :scopeOrg`, { scopeOrg: actor.orgId });
-  }
-
-  private async awardedRound(actor: Actor, roundId: string): Promise<Round> {
+  /** A visible round that has its agreements: awarded or later, never a cancelled one. */
+  async awardedRound(actor: Actor, roundId: string): Promise<Round> {
     const round = await this.rounds.visible(actor, roundId);
     if (round.status === 'cancelled' || isBefore(round.status, 'awarded'))
       throw procurementError(
@@ -100,4 +95,17 @@ export class AgreementsService {
       );
     return round;
   }
+}
+
+/**
+ * Narrows a query on agreements (alias `a`) to those the actor may read: hospitals their own,
+ * suppliers theirs, authorities all.
+ */
+export function scopeAgreements(
+  qb: { andWhere: (sql: string, p: object) => unknown },
+  actor: Actor,
+): void {
+  if (isAuthority(actor)) return;
+  const column = actor.orgType === 'hospital' ? 'a.hospitalId' : 'a.supplierId';
+  qb.andWhere(`${column} = :scopeOrg`, { scopeOrg: actor.orgId });
 }

@@ -1,26 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import { Repository } from 'typeorm';
 import { Actor, isAuthority } from '../../../common/auth/actor';
 import { Clock } from '../../../common/clock';
 import { CatalogDirectory } from '../../catalog/products/catalog-directory.service';
 import { OrganisationDirectory } from '../../identity/organisations/organisation-directory.service';
-import { neutraliseCell } from '../../imports/domain/neutralise-cell';
 import {
-  ExportCell,
+  attachment,
+  drained,
   ExportColumn,
+  exportSheet,
   streamXlsx,
-  XLSX_CONTENT_TYPE,
+  streamXlsxSheets,
 } from '../../imports/excel/xlsx-export';
 import { Agreement } from '../awards/agreement.entity';
+import { AgreementsService, scopeAgreements } from '../awards/agreements.service';
 import { LotsService } from '../lots/lots.service';
 import { procurementError } from '../procurement.errors';
 import { DecisionTrace } from '../results/domain/decision-trace';
 import { LotResultView } from '../results/dto/result.dto';
 import { ResultsService } from '../results/results.service';
-import { isBefore } from '../rounds/domain/round-state';
 import { Round } from '../rounds/round.entity';
 import { RoundsService } from '../rounds/rounds.service';
 import { AgreedVolumeExportRow, ExportFormat, ResultExportRow } from './dto/export.dto';
@@ -154,6 +154,7 @@ export class RoundExportsService {
     private readonly rounds: RoundsService,
     private readonly lots: LotsService,
     private readonly resultsService: ResultsService,
+    private readonly agreementsService: AgreementsService,
     private readonly orgs: OrganisationDirectory,
     private readonly catalog: CatalogDirectory,
     @InjectRepository(Agreement) private readonly agreements: Repository<Agreement>,
@@ -165,7 +166,7 @@ export class RoundExportsService {
     const rows = views.flatMap(resultRows);
     const name = this.fileName(round, 'results', format);
     if (format === 'json') return sendJson(res, name, rows);
-    await streamXlsx(res, name, '中选结果 Results', RESULT_COLUMNS, single(rows));
+    await streamXlsx(res, name, '中选结果 Results', RESULT_COLUMNS, [rows]);
   }
 
   async agreedVolumes(
@@ -174,7 +175,7 @@ export class RoundExportsService {
     format: ExportFormat,
     res: Response,
   ): Promise<void> {
-    const round = await this.awardedRound(actor, roundId);
+    const round = await this.agreementsService.awardedRound(actor, roundId);
     const pages = this.agreementPages(actor, round);
     const name = this.fileName(round, 'agreed-volumes', format);
     if (format === 'json') return streamJsonArray(res, name, pages);
@@ -210,28 +211,16 @@ export class RoundExportsService {
         name,
         entries.map((e) => e.trace),
       );
-    await streamSheets(res, name, [
-      sheet('parameters', PARAMETER_COLUMNS, entries.map(parameterRows)),
-      sheet('bids', TRACE_BID_COLUMNS, entries.map(traceBidRows)),
-      sheet('results', TRACE_RESULT_COLUMNS, entries.map(traceResultRows)),
+    await streamXlsxSheets(res, name, [
+      exportSheet('parameters', PARAMETER_COLUMNS, entries.map(parameterRows)),
+      exportSheet('bids', TRACE_BID_COLUMNS, entries.map(traceBidRows)),
+      exportSheet('results', TRACE_RESULT_COLUMNS, entries.map(traceResultRows)),
     ]);
   }
 
-  /** Agreements exist from the award on; a cancelled round never had any. */
-  private async awardedRound(actor: Actor, roundId: string): Promise<Round> {
-    const round = await this.rounds.visible(actor, roundId);
-    if (round.status === 'cancelled' || isBefore(round.status, 'awarded'))
-      throw procurementError(
-        'RESULTS_NOT_AVAILABLE',
-        `Round ${round.code} is ${round.status}; agreements exist once it is awarded`,
-        { state: round.status },
-      );
-    return round;
-  }
-
   /**
-   * Keyset pages (id > last id) so the thousandth page costs what the first does; scoped as in
-   * AgreementsService: hospitals their own agreements, suppliers theirs, authorities all.
+   * Keyset pages (id > last id) so the thousandth page costs what the first does, scoped to the
+   * agreements the actor may read.
    */
   private async *agreementPages(
     actor: Actor,
@@ -246,10 +235,7 @@ export class RoundExportsService {
         .createQueryBuilder('a')
         .where('a.roundId = :id', { id: round.id })
         .andWhere('a.id > :after', { after });
-      if (!isAuthority(actor)) {
-        const column = actor.orgType === 'hospital' ? 'a.hospitalId' : 'a.supplierId';
-        qb.andWhere(`${column} = :scopeOrg`, { scopeOrg: actor.orgId });
-      }
+      scopeAgreements(qb, actor);
       const rows = await qb.orderBy('a.id', 'ASC').limit(AGREEMENT_BATCH).getMany();
       if (rows.length === 0) return;
       const [orgs, products] = await Promise.all([
@@ -358,16 +344,6 @@ function traceResultRows({ view, trace }: TraceEntry): TraceResultRow[] {
   }));
 }
 
-async function* single<T>(rows: T[]): AsyncIterable<T[]> {
-  yield rows;
-}
-
-function attachment(res: Response, fileName: string, contentType: string): void {
-  res.status(200);
-  res.setHeader('Content-Type', contentType);
-  res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
-}
-
 function sendJson(res: Response, fileName: string, body: unknown): void {
   attachment(res, fileName, 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));
@@ -392,59 +368,4 @@ async function streamJsonArray<T>(
     if (res.destroyed) return;
   }
   res.end(']');
-}
-
-interface SheetSpec {
-  name: string;
-  write: (ws: ExcelJS.Worksheet) => void;
-}
-
-function sheet<T>(name: string, columns: readonly ExportColumn<T>[], groups: T[][]): SheetSpec {
-  return {
-    name,
-    write: (ws) => {
-      ws.columns = columns.map((c) => ({ width: c.width }));
-      ws.addRow(columns.map((c) => c.header)).commit();
-      for (const rows of groups)
-        for (const row of rows) ws.addRow(columns.map((c) => safe(c.value(row)))).commit();
-    },
-  };
-}
-
-/**
- * Several worksheets in one streamed workbook; streamXlsx writes one. A trace export holds
- * one round's lots, so each sheet is written whole, one after the other.
- */
-async function streamSheets(res: Response, fileName: string, sheets: SheetSpec[]): Promise<void> {
-  attachment(res, fileName, XLSX_CONTENT_TYPE);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: res,
-    useStyles: false,
-    useSharedStrings: false,
-  });
-  for (const spec of sheets) {
-    const ws = workbook.addWorksheet(spec.name);
-    spec.write(ws);
-    ws.commit();
-    await drained(res);
-    if (res.destroyed) return;
-  }
-  await workbook.commit();
-}
-
-function drained(res: Response): Promise<void> {
-  if (!res.writableNeedDrain || res.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
-function safe(value: ExportCell): ExportCell {
-  return typeof value === 'string' ? neutraliseCell(value) : value;
 }

@@ -106,11 +106,13 @@ export class RoundsService {
     const attempt = () =>
       this.tx.run(async (m) => {
         const year = now.getUTCFullYear();
-        const count = await m
+        const last = await m
           .getRepository(Round)
           .createQueryBuilder('r')
+          .select('MAX(r.code)', 'code')
           .where('r.code LIKE :prefix', { prefix: `R${year}-%` })
-          .getCount();
+          .getRawOne<{ code: string | null }>();
+        const count = last?.code ? Number.parseInt(last.code.slice(6), 10) : 0;
         const round = await m.getRepository(Round).save(
           m.create(Round, {
             code: `R${year}-${String(count + 1).padStart(4, '0')}`,
@@ -155,11 +157,16 @@ export class RoundsService {
         );
         return round;
       });
-    const round = await attempt().catch((err: unknown) => {
-      if (duplicateKeyError(err)?.code === 'PROCUREMENT.ROUND_CODE_TAKEN') return attempt();
-      throw err;
-    });
-    return roundView(round);
+    // Officers creating rounds at the same moment race for the next code: the unique key lets
+    // one win and the others take the following numbers.
+    for (let tries = 1; ; tries++) {
+      try {
+        return roundView(await attempt());
+      } catch (err) {
+        if (duplicateKeyError(err)?.code !== 'PROCUREMENT.ROUND_CODE_TAKEN' || tries >= 8)
+          throw err;
+      }
+    }
   }
 
   async update(actor: Actor, id: string, body: UpdateRoundRequest): Promise<RoundView> {

@@ -218,7 +218,7 @@ describe('procurement: sealed bidding (§P4 申报)', () => {
       }).expect(201);
       const { bid, receipt } = res.body as { bid: BidJson; receipt: ReceiptJson };
       expect(bid).toMatchObject({
-        code: `${round.code}-B1`,
+        code: expect.stringMatching(new RegExp(`^${round.code}-B[0-9A-F]{10}$`)),
         roundId: round.id,
         lotId: lot.id,
         lotCode: 'L001',
@@ -421,7 +421,7 @@ describe('procurement: sealed bidding (§P4 申报)', () => {
       ]);
     });
 
-    it('numbers bid codes through the round', async () => {
+    it('gives bids opaque codes of the round, which say nothing of how many bids came before', async () => {
       const { round, lot } = await biddingRound();
       const codes: string[] = [];
       for (const s of [s0, s1, s2])
@@ -434,7 +434,8 @@ describe('procurement: sealed bidding (§P4 申报)', () => {
             }).expect(201)
           ).body.bid.code,
         );
-      expect(codes).toEqual([1, 2, 3].map((n) => `${round.code}-B${n}`));
+      for (const code of codes) expect(code).toMatch(new RegExp(`^${round.code}-B[0-9A-F]{10}$`));
+      expect(new Set(codes).size).toBe(3);
     });
   });
 
@@ -1017,7 +1018,8 @@ describe('procurement: sealed bidding (§P4 申报)', () => {
         capacity: '500000.000',
       });
       const versions = await get(officer, `/bids/${a.body.bid.id}/versions`).expect(200);
-      expect((versions.body as Json[]).map((v) => v.packPrice)).toEqual(['19.8765', '18.2000']);
+      // Only the final version was opened; the superseded price stays sealed.
+      expect((versions.body as Json[]).map((v) => v.packPrice)).toEqual([null, '18.2000']);
       const checked = await verify(officer, {
         bidCode: b.body.bid.code,
         version: 1,

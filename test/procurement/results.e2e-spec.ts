@@ -205,6 +205,14 @@ describe('procurement results, publicity and objections', () => {
       .expect(409);
     expect(closed.body.code).toBe('PROCUREMENT.OBJECTION_CLOSED');
     await transition(t, cast.officer.token, roundId, 'publish');
+    // The revival window closes with publication.
+    const lateRevival = await t
+      .http()
+      .post(api(`/bids/${bidIds[2]}/revival`))
+      .set(bearer(cast.suppliers[2].token))
+      .send({ accept: true })
+      .expect(409);
+    expect(lateRevival.body.code).toBe('PROCUREMENT.REVIVAL_CLOSED');
     const published = await t
       .http()
       .get(api(`/rounds/${roundId}/results`))

@@ -103,6 +103,55 @@ describe('procurement rounds and lots (§P1, §P2)', () => {
     expect(res.body.message).toContain(field);
   });
 
+  it('keeps participants to the officer’s own scope', async () => {
+    const foreign = await makeProcurementCast(t, { hospitals: 1, suppliers: 0 });
+    const base = {
+      name: 'scope',
+      level: 'city',
+      category: 'drug',
+      ruleSetId: await presetId(t, cast.officer.token, 'national-batch-7'),
+      timeline: timelineFrom(new Date()),
+    };
+    const listed = await t
+      .http()
+      .post(api('/rounds'))
+      .set(bearer(cast.officer.token))
+      .send({
+        ...base,
+        participants: {
+          scope: 'hospitals',
+          hospitalIds: [cast.hospitals[0].org.id, foreign.hospitals[0].org.id],
+        },
+      })
+      .expect(400);
+    expect(listed.body).toMatchObject({ code: 'PROCUREMENT.ROUND_SCOPE_INVALID' });
+    expect(listed.body.message).toContain('participants.hospitalIds[1]');
+    const region = await t
+      .http()
+      .post(api('/rounds'))
+      .set(bearer(cast.officer.token))
+      .send({ ...base, participants: { scope: 'region', regionCode: foreign.regions.city.code } })
+      .expect(400);
+    expect(region.body.message).toContain('participants.regionCode');
+    const mine = await t
+      .http()
+      .post(api('/rounds'))
+      .set(bearer(cast.officer.token))
+      .send({
+        ...base,
+        participants: { scope: 'hospitals', hospitalIds: [cast.hospitals[0].org.id] },
+      })
+      .expect(201);
+    const unknownRuleSet = await t
+      .http()
+      .patch(api(`/rounds/${mine.body.id}`))
+      .set(bearer(cast.officer.token))
+      .send({ ruleSetId: '999999999' })
+      .expect(404);
+    expect(unknownRuleSet.body.code).toBe('PROCUREMENT.RULE_SET_NOT_FOUND');
+    expect(unknownRuleSet.body.message).toContain('ruleSetId');
+  });
+
   it('only officers and admins create rounds', async () => {
     for (const token of [cast.auditor.token, cast.hospitals[0].token, cast.suppliers[0].token])
       await t.http().post(api('/rounds')).set(bearer(token)).send({}).expect(403);

@@ -205,13 +205,17 @@ export class ImportsService {
     return this.revealed(record);
   }
 
-  /** A sealed kind's stored row problems, decrypted for the uploader who reads them. */
+  /** A sealed kind's stored refusal and row problems, decrypted for the uploader who reads them. */
   private revealed(record: ImportFile): ImportFile {
     const sealed = this.registry.get(record.kind)?.sealed;
-    if (!sealed || !record.problemsJson) return record;
+    if (!sealed) return record;
+    const reveal = (text: string | null) =>
+      text === null ? null : sealed.reveal(text, record.contextId, record.id);
+    // Only a failed import's message is sealed; the others are the pipeline's own words.
     return {
       ...record,
-      problemsJson: sealed.reveal(record.problemsJson, record.contextId, record.id),
+      message: record.status === 'failed' ? reveal(record.message) : record.message,
+      problemsJson: reveal(record.problemsJson),
     };
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
-import { Alliance, AllianceMember } from '../alliances/alliance.entity';
+import { AllianceMember } from '../alliances/alliance.entity';
 import { Region } from '../regions/region.entity';
 import { Organisation } from './organisation.entity';
 
@@ -38,10 +38,33 @@ export class OrganisationDirectory {
       .getMany();
   }
 
-  allianceExists(id: string): Promise<boolean> {
-    return /^\d{1,18}$/.test(id)
-      ? this.orgs.manager.getRepository(Alliance).existsBy({ id })
-      : Promise.resolve(false);
+  /**
+   * Whether one active hospital lies in a region subtree or belongs to an alliance (directly or
+   * through a member region), without loading everybody else in it.
+   */
+  async hospitalWithin(
+    hospitalId: string,
+    within: { regionCode: string } | { allianceId: string },
+    manager?: EntityManager,
+  ): Promise<Organisation | null> {
+    const m = manager ?? this.orgs.manager;
+    const hospital = await this.hospitals(manager)
+      .andWhere('o.id = :hospitalId', { hospitalId })
+      .getOne();
+    if (!hospital?.regionCode) return null;
+    const own = await m.getRepository(Region).findOneBy({ code: hospital.regionCode });
+    if (!own) return null;
+    const covers = async (code: string) => {
+      const region = await m.getRepository(Region).findOneBy({ code });
+      return region !== null && own.path.startsWith(region.path);
+    };
+    if ('regionCode' in within) return (await covers(within.regionCode)) ? hospital : null;
+    const members = await m.getRepository(AllianceMember).findBy({ allianceId: within.allianceId });
+    for (const member of members) {
+      if (member.organisationId === hospital.id) return hospital;
+      if (member.regionCode && (await covers(member.regionCode))) return hospital;
+    }
+    return null;
   }
 
   /** Active hospitals of an alliance: its member hospitals and the hospitals of its member regions. */

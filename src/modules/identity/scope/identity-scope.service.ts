@@ -5,6 +5,7 @@ import { Actor } from '../../../common/auth/actor';
 import { forUpdate } from '../../../database/dialect';
 import { canWriteRegion } from '../domain/scope-rules';
 import { identityError } from '../identity.errors';
+import { Alliance } from '../alliances/alliance.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { Region } from '../regions/region.entity';
 
@@ -129,5 +130,28 @@ export class IdentityScope {
       });
     }
     return region;
+  }
+
+  /** Which of `ids` are organisations the actor sees (the same rule as restrictOrganisations). */
+  async visibleOrganisationIds(actor: Actor, ids: string[]): Promise<Set<string>> {
+    const valid = [...new Set(ids)].filter(isId);
+    const out = new Set<string>();
+    for (let i = 0; i < valid.length; i += 1000) {
+      const qb = this.orgs
+        .createQueryBuilder('o')
+        .select('o.id', 'id')
+        .where('o.id IN (:...ids)', { ids: valid.slice(i, i + 1000) });
+      this.restrictOrganisations(qb, actor, 'o');
+      for (const row of await qb.getRawMany<{ id: string | number }>()) out.add(String(row.id));
+    }
+    return out;
+  }
+
+  /** An alliance is the actor's to use when its lead organisation is in the actor's scope. */
+  async allianceInScope(actor: Actor, allianceId: string): Promise<boolean> {
+    if (!isId(allianceId)) return false;
+    const alliance = await this.orgs.manager.getRepository(Alliance).findOneBy({ id: allianceId });
+    if (!alliance) return false;
+    return (await this.visibleOrganisationIds(actor, [alliance.leadOrgId])).has(alliance.leadOrgId);
   }
 }

@@ -78,10 +78,11 @@ export class ImportProcessor {
     const actor = JSON.parse(record.actorJson) as Actor;
     const kind = this.registry.get(record.kind);
     if (!kind || kind.version !== record.version) {
+      // A kind of another version still decides whether what is stored must be sealed.
       await this.fail(
         record,
         token,
-        undefined,
+        kind,
         { actor, contextId: record.contextId, importId: record.id },
         {
           message: `Import kind ${record.kind} version ${record.version} is no longer available; download the current template and upload again`,
@@ -400,6 +401,7 @@ export class ImportProcessor {
     ctx: ImportContext,
     outcome: { message: string; rowsTotal: number },
   ): Promise<void> {
+    const message = outcome.message.slice(0, 4000);
     await this.tx.run(async (manager) => {
       const current = await this.own(manager, record.id, token, null, false);
       if (!current) return;
@@ -409,7 +411,8 @@ export class ImportProcessor {
           status: 'failed',
           rowsTotal: outcome.rowsTotal,
           rowsWritten: 0,
-          message: outcome.message.slice(0, 4000),
+          // A sealed kind's refusal may quote what was uploaded (a price, a sanction reason).
+          message: kind?.sealed ? kind.sealed.protect(message, ctx.contextId, record.id) : message,
           finishedAt: this.clock.now(),
         },
       );
@@ -418,7 +421,12 @@ export class ImportProcessor {
         this.auditActor(kind, ctx),
         'import.failed',
         { type: 'import', id: record.id },
-        { after: { kind: record.kind, message: outcome.message.slice(0, 500) } },
+        {
+          after: {
+            kind: record.kind,
+            ...(kind?.sealed ? {} : { message: outcome.message.slice(0, 500) }),
+          },
+        },
       );
     });
   }

@@ -127,7 +127,10 @@ export class AwardsService {
 
       const term = agreementTerm(round.contractStart, trace.output.termYears);
       const priceOf = new Map(
-        winners.map((w) => [w.bid.id, awardedPrices(w.result, w.traceBid.packPrice)]),
+        winners.map((w) => [
+          w.bid.id,
+          awardedPrices(w.result, w.traceBid, trace.lotInput, trace.parameters),
+        ]),
       );
       const rows = allocation.hospitals.map((h) => {
         const bid = bidById.get(h.bidId)!;

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
@@ -172,8 +172,7 @@ export class BidsService {
         );
         return { round, placed };
       });
-    // Bid codes are numbered under the round lock; a clash can only come from a writer that
-    // skipped it, and one retry numbers past that writer's bid.
+    // Bid codes are 40 random bits: a clash is as good as impossible, and a retry draws anew.
     const { round, placed } = await attempt().catch((err: unknown) => {
       if (duplicateKeyError(err)?.code === 'PROCUREMENT.BID_CODE_TAKEN') return attempt();
       throw err;
@@ -435,12 +434,17 @@ export class BidsService {
   async versionsOf(actor: Actor, bidId: string): Promise<BidVersionView[]> {
     const { round, bid } = await this.readable(actor, isId(bidId) ? { id: bidId } : null, bidId);
     const rows = await this.versions.find({ where: { bidId: bid.id }, order: { version: 'ASC' } });
+    // The opening unseals only what was bid in the end; earlier and withdrawn prices stay the
+    // bidder's own (§P4: "the opening decrypts them once").
+    const own = bid.supplierId === actor.orgId;
+    const opened = (v: BidVersion) => bid.status === 'active' && v.version === bid.currentVersion;
     return rows.map((v) => ({
       version: v.version,
       action: v.action,
-      packPrice: v.sealed
-        ? this.sealer.unseal(round.id, bid.id, v.version, v.sealed).packPrice
-        : null,
+      packPrice:
+        v.sealed && (own || opened(v))
+          ? this.sealer.unseal(round.id, bid.id, v.version, v.sealed).packPrice
+          : null,
       capacity: v.capacity.toFixed(3),
       preferredRegions: regionsOf(v.preferredRegionsJson),
       digest: v.digest,
@@ -627,10 +631,10 @@ export class BidsService {
         },
       );
     } else {
-      const n = (await repo.countBy({ roundId: round.id })) + 1;
       bid = await repo.save(
         repo.create({
-          code: `${round.code}-B${n}`,
+          // Opaque, not a sequence: a running number would tell a bidder how many bids came before.
+          code: `${round.code}-B${randomBytes(5).toString('hex').toUpperCase()}`,
           roundId: round.id,
           lotId: lot.id,
           supplierId: actor.orgId,

@@ -26,7 +26,7 @@ import { assertDemandWindow } from '../rounds/domain/timeline';
 import { Round } from '../rounds/round.entity';
 import { RoundsService, timelineOf } from '../rounds/rounds.service';
 import { DemandReport } from './demand-report.entity';
-import { DemandFields, DemandInput, DemandService } from './demand.service';
+import { DemandAuditEntry, DemandFields, DemandInput, DemandService } from './demand.service';
 import { checkDemandReport } from './domain/demand-rules';
 
 export interface DemandImportRow {
@@ -170,6 +170,12 @@ export class DemandImportKind implements ImportKind<DemandImportRow> {
   readonly sheetName = '报量 Demand';
   readonly columns = DEMAND_IMPORT_COLUMNS;
 
+  /**
+   * Audit entries of an import's reports, written by `finish` at the end of its transaction. Keyed
+   * by the run's context object, so a run that fails leaves nothing behind.
+   */
+  private readonly pendingAudit = new WeakMap<ImportContext, DemandAuditEntry[]>();
+
   constructor(
     private readonly demand: DemandService,
     private readonly rounds: RoundsService,
@@ -288,7 +294,9 @@ export class DemandImportKind implements ImportKind<DemandImportRow> {
       return input.value;
     });
     try {
-      await this.demand.reportIn(manager, ctx.actor, round, inputs, FIELDS);
+      const deferred = this.pendingAudit.get(ctx) ?? [];
+      this.pendingAudit.set(ctx, deferred);
+      await this.demand.reportIn(manager, ctx.actor, round, inputs, FIELDS, deferred);
     } catch (err) {
       const index = (err as DomainError).details as { index?: number } | undefined;
       if (err instanceof DomainError && index?.index !== undefined)
@@ -300,6 +308,11 @@ export class DemandImportKind implements ImportKind<DemandImportRow> {
         );
       throw err;
     }
+  }
+
+  async finish(manager: EntityManager, ctx: ImportContext): Promise<void> {
+    await this.demand.recordAudit(manager, ctx.actor, this.pendingAudit.get(ctx) ?? []);
+    this.pendingAudit.delete(ctx);
   }
 
   /** Codes in the rows → the round's lots, hospitals and products. */

@@ -8,7 +8,7 @@ import { page, Page, skipTake } from '../../../common/pagination';
 import { Decimal, roundTo, SCALE } from '../../../database/decimal';
 import { dialectOf, forUpdate } from '../../../database/dialect';
 import { TransactionRunner } from '../../../database/transaction-runner';
-import { AuditService } from '../../audit/audit.service';
+import { AuditChange, AuditService } from '../../audit/audit.service';
 import { CatalogDirectory } from '../../catalog/products/catalog-directory.service';
 import { OrganisationDirectory } from '../../identity/organisations/organisation-directory.service';
 import { Lot, LotSpec } from '../lots/lot.entity';
@@ -145,6 +145,11 @@ function quantityFromSum(m: EntityManager, raw: string | number | null | undefin
   return roundTo(dialectOf(m) === 'mysql' ? value : value.div(1000), SCALE.quantity);
 }
 
+export interface DemandAuditEntry {
+  id: string;
+  change: AuditChange;
+}
+
 /**
  * §P3 demand reporting (报量): hospitals (or their county lead) report an annual quantity per lot
  * during the demand window; officers follow completeness and confirm or return reports.
@@ -214,6 +219,7 @@ export class DemandService {
     round: Round,
     inputs: DemandInput[],
     fields: DemandFields,
+    deferredAudit?: DemandAuditEntry[],
   ): Promise<DemandReport[]> {
     const scope = await this.scope(
       m,
@@ -237,7 +243,7 @@ export class DemandService {
         throw err;
       }
     }
-    return this.write(m, actor, round, checked);
+    return this.write(m, actor, round, checked, deferredAudit);
   }
 
   /**
@@ -339,6 +345,7 @@ export class DemandService {
     actor: Actor,
     round: Round,
     checked: CheckedReport[],
+    deferredAudit?: DemandAuditEntry[],
   ): Promise<DemandReport[]> {
     if (checked.length === 0) return [];
     const existing = await this.existing(m, round.id, checked);
@@ -404,15 +411,29 @@ export class DemandService {
     }
     for (const { before, key } of changed) {
       const report = results.get(key)!;
+      const entry: DemandAuditEntry = {
+        id: report.id,
+        change: before ? { before, after: snapshot(report) } : { after: snapshot(report) },
+      };
+      if (deferredAudit) deferredAudit.push(entry);
+      else await this.recordAudit(m, actor, [entry]);
+    }
+    return checked.map((c) => results.get(pairKey(c.lot.id, c.hospitalId))!);
+  }
+
+  /**
+   * One audit entry per changed report. An import defers them to its end, so the audit chain's
+   * head is locked only for the moment of writing them, not for the whole import.
+   */
+  async recordAudit(m: EntityManager, actor: Actor, entries: DemandAuditEntry[]): Promise<void> {
+    for (const e of entries)
       await this.audit.record(
         m,
         actor,
         'demand.reported',
-        { type: 'demand_report', id: report.id },
-        before ? { before, after: snapshot(report) } : { after: snapshot(report) },
+        { type: 'demand_report', id: e.id },
+        e.change,
       );
-    }
-    return checked.map((c) => results.get(pairKey(c.lot.id, c.hospitalId))!);
   }
 
   private async existing(

@@ -64,7 +64,7 @@ export class PublicResultsService {
       const input = new Map(trace.bids.map((b) => [b.id, b]));
       return trace.output.bids
         .filter((r) => r.outcome === 'won' || r.outcome === 'revived')
-        .map((r) => ({ lot, result: r, bid: input.get(r.id)!, termYears: trace.output.termYears }));
+        .map((r) => ({ lot, result: r, bid: input.get(r.id)!, trace }));
     });
     const [orgs, products] = await Promise.all([
       this.orgs.findByIds(winners.map((w) => w.bid.supplierId)),
@@ -82,7 +82,7 @@ export class PublicResultsService {
         });
     }
     for (const w of winners) {
-      const price = awardedPrices(w.result, w.bid.packPrice);
+      const price = awardedPrices(w.result, w.bid, w.trace.lotInput, w.trace.parameters);
       const product = products.get(w.bid.productId);
       byLot.get(w.lot.id)!.winners.push({
         rank: w.result.rank!,

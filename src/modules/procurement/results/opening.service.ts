@@ -170,14 +170,29 @@ function traceBid(bid: Bid, lot: Lot, product: Product | undefined): TraceBid {
     throw procurementError('BID_SEAL_BROKEN', `Bid ${bid.code} has no opened price`, {
       bid: bid.code,
     });
-  const drug = product?.strength && product.strengthUnit && product.dosageForm;
+  // A bid whose product cannot be read must stop the opening, never be priced on a guess.
+  if (!product)
+    throw procurementError(
+      'ROUND_NOT_READY',
+      `Bid ${bid.code}: product ${bid.productId} is missing`,
+      {
+        bid: bid.code,
+      },
+    );
+  const drug = product.category === 'drug';
+  if (drug && !(product.strength && product.strengthUnit && product.dosageForm && product.packSize))
+    throw procurementError(
+      'ROUND_NOT_READY',
+      `Bid ${bid.code}: drug ${product.code} lacks the strength, dosage form or pack size to compare it`,
+      { bid: bid.code },
+    );
   return {
     id: bid.code,
     bidId: bid.id,
     productId: bid.productId,
     supplierId: bid.supplierId,
     packPrice: bid.packPrice.toFixed(4),
-    packSize: product?.packSize ?? lot.repPackSize,
+    packSize: product.packSize ?? lot.repPackSize,
     strength: drug ? product.strength!.toFixed() : lot.repStrength.toFixed(),
     strengthUnit: drug ? product.strengthUnit! : lot.repStrengthUnit,
     dosageForm: drug ? product.dosageForm! : lot.repDosageForm,

@@ -127,34 +127,46 @@ export class ResultsService {
     return (await this.views([{ lot, row, trace: JSON.parse(row.traceJson) as DecisionTrace }]))[0];
   }
 
+  /**
+   * §P6.4 revival window: while the round is opened (before the result is published), each
+   * losing valid bidder answers once; the answer is final and re-runs the lot.
+   */
   async answerRevival(actor: Actor, bidId: string, accept: boolean): Promise<LotResultView> {
     const { lot, row } = await this.tx.run(async (m) => {
-      const bid = isId(bidId)
+      const found = isId(bidId)
         ? await m.getRepository(Bid).findOneBy({ id: bidId, supplierId: actor.orgId })
         : null;
-      if (!bid) throw procurementError('BID_NOT_FOUND', `Bid ${bidId} not found`, { id: bidId });
-      const round = await this.rounds.lock(m, bid.roundId);
-      this.assertRerunState(round);
+      if (!found) throw procurementError('BID_NOT_FOUND', `Bid ${bidId} not found`, { id: bidId });
+      const round = await this.rounds.lock(m, found.roundId);
+      // Read again under the round's lock: a concurrent answer has been written by now.
+      const bid = await m.getRepository(Bid).findOneByOrFail({ id: found.id });
+      if (round.status !== 'opened')
+        throw procurementError(
+          'REVIVAL_CLOSED',
+          `Round ${round.code} is ${round.status}; revival is answered while the round is opened, before publicity`,
+          { state: round.status },
+        );
+      if (bid.revivalAnswer)
+        throw procurementError(
+          'REVIVAL_ANSWERED',
+          `Bid ${bid.code} has already ${bid.revivalAnswer} revival; the answer is final`,
+          { bid: bid.code, answer: bid.revivalAnswer },
+        );
       const lot = await this.lots.lotOfRound(m, round.id, bid.lotId);
       const current = (await latestTraces(m, round.id)).get(lot.id);
       const mine = current?.trace.output.bids.find((b) => b.id === bid.code);
-      if (
-        !current?.trace.parameters.revival ||
-        !mine ||
-        !mine.valid ||
-        mine.outcome === 'won' ||
-        bid.excludedReason ||
-        current.trace.output.revivalPrice === null
-      )
+      const offered =
+        current?.trace.parameters.revival === true &&
+        current.trace.output.revivalPrice !== null &&
+        mine !== undefined &&
+        mine.valid &&
+        mine.outcome !== 'won' &&
+        !mine.reasons.includes('duplicate_supplier') &&
+        bid.excludedReason === null;
+      if (!offered)
         throw procurementError(
           'REVIVAL_NOT_OFFERED',
-          `Bid ${bid.code} is not offered revival: the lot's rule set has no revival, or the bid did not lose a valid first pass`,
-          { bid: bid.code },
-        );
-      if (mine.reasons.includes('duplicate_supplier'))
-        throw procurementError(
-          'REVIVAL_NOT_OFFERED',
-          `Bid ${bid.code} is not the supplier's best bid in the lot`,
+          `Bid ${bid.code} is not offered revival: the lot's rule set has no revival, or the bid is not its supplier's best valid bid that lost the first pass`,
           { bid: bid.code },
         );
       bid.revivalAnswer = accept ? 'accepted' : 'declined';
@@ -328,11 +340,13 @@ export class ResultsService {
   }
 
   private async bidForRerun(m: EntityManager, actor: Actor, bidId: string) {
-    const bid = isId(bidId) ? await m.getRepository(Bid).findOneBy({ id: bidId }) : null;
-    if (!bid) throw procurementError('BID_NOT_FOUND', `Bid ${bidId} not found`, { id: bidId });
-    const round = await this.rounds.lockVisible(m, actor, bid.roundId).catch(() => {
+    const found = isId(bidId) ? await m.getRepository(Bid).findOneBy({ id: bidId }) : null;
+    if (!found) throw procurementError('BID_NOT_FOUND', `Bid ${bidId} not found`, { id: bidId });
+    const round = await this.rounds.lockVisible(m, actor, found.roundId).catch(() => {
       throw procurementError('BID_NOT_FOUND', `Bid ${bidId} not found`, { id: bidId });
     });
+    // Read again under the round's lock: a concurrent exclusion has been written by now.
+    const bid = await m.getRepository(Bid).findOneByOrFail({ id: found.id });
     // Before the opening a bid id must not even confirm that the bid exists.
     if (isBefore(round.status, 'opened') || (round.status === 'cancelled' && !round.openedAt))
       throw procurementError('BID_NOT_FOUND', `Bid ${bidId} not found`, { id: bidId });

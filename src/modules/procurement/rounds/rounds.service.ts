@@ -17,7 +17,9 @@ import { IdentityScope } from '../../identity/scope/identity-scope.service';
 import { BidSealer } from '../bids/bid-sealer';
 import { participationOf } from '../demand/domain/demand-rules';
 import { procurementError } from '../procurement.errors';
-import { RuleSetsService } from '../rule-sets/rule-sets.service';
+import { FrozenRuleSet, RuleSetsService } from '../rule-sets/rule-sets.service';
+import { applyOverrides, RuleSetParameters } from '../selection/domain/rule-set';
+import { Lot } from '../lots/lot.entity';
 import { checkTimeline, publicityEndsAt, Timeline } from './domain/timeline';
 import {
   CommitmentView,
@@ -95,12 +97,7 @@ export class RoundsService {
 
   async create(actor: Actor, body: CreateRoundRequest): Promise<RoundView> {
     const timeline = parseTimeline(body.timeline);
-    await this.ruleSets.getFrozen(body.ruleSetId).catch((err: unknown) => {
-      throw procurementError('RULE_SET_NOT_FOUND', `ruleSetId: no rule set ${body.ruleSetId}`, {
-        field: 'ruleSetId',
-        cause: err instanceof Error ? err.message : String(err),
-      });
-    });
+    await this.ruleSet(body.ruleSetId);
     const listed = await this.checkParticipants(actor, body.participants);
     const now = this.clock.now();
     const attempt = () =>
@@ -170,7 +167,7 @@ export class RoundsService {
   }
 
   async update(actor: Actor, id: string, body: UpdateRoundRequest): Promise<RoundView> {
-    if (body.ruleSetId !== undefined) await this.ruleSets.getFrozen(body.ruleSetId);
+    const ruleSet = body.ruleSetId !== undefined ? await this.ruleSet(body.ruleSetId) : null;
     const timeline = body.timeline ? parseTimeline(body.timeline) : null;
     const round = await this.tx.run(async (m) => {
       const round = await this.lockVisible(m, actor, id);
@@ -182,7 +179,10 @@ export class RoundsService {
         );
       const before = roundView(round);
       if (body.name !== undefined) round.name = body.name.trim();
-      if (body.ruleSetId !== undefined) round.ruleSetId = body.ruleSetId;
+      if (ruleSet) {
+        await this.checkLotOverrides(m, round.id, ruleSet.parameters);
+        round.ruleSetId = ruleSet.id;
+      }
       if (timeline) Object.assign(round, timeline);
       if (body.demandReasonThreshold !== undefined)
         round.demandReasonThreshold = new Decimal(body.demandReasonThreshold);
@@ -320,7 +320,16 @@ export class RoundsService {
           `Your organisation already takes part in round ${round.code}`,
           { participation: existing.participation },
         );
-      const hospital = (await this.scopeHospitals(m, round)).find((h) => h.id === actor.orgId);
+      const hospital =
+        round.scopeType === 'hospitals'
+          ? null
+          : await this.orgs.hospitalWithin(
+              actor.orgId,
+              round.scopeType === 'region'
+                ? { regionCode: round.regionCode! }
+                : { allianceId: round.allianceId! },
+              m,
+            );
       if (!hospital)
         throw procurementError(
           'NOT_IN_ROUND_SCOPE',
@@ -441,6 +450,35 @@ export class RoundsService {
 
   // --- helpers ------------------------------------------------------------------------------
 
+  private ruleSet(id: string): Promise<FrozenRuleSet> {
+    return this.ruleSets.getFrozen(id).catch((err: unknown) => {
+      throw procurementError('RULE_SET_NOT_FOUND', `ruleSetId: no rule set ${id}`, {
+        field: 'ruleSetId',
+        cause: err instanceof Error ? err.message : String(err),
+      });
+    });
+  }
+
+  /** Lot overrides written against one rule set must still apply to its replacement. */
+  private async checkLotOverrides(
+    m: EntityManager,
+    roundId: string,
+    parameters: RuleSetParameters,
+  ): Promise<void> {
+    for (const lot of await m.getRepository(Lot).findBy({ roundId })) {
+      if (!lot.overridesJson) continue;
+      try {
+        applyOverrides(parameters, JSON.parse(lot.overridesJson));
+      } catch (err) {
+        throw procurementError(
+          'LOT_OVERRIDES_INVALID',
+          `ruleSetId: the overrides of lot ${lot.code} do not fit this rule set: ${err instanceof Error ? err.message : String(err)}`,
+          { field: 'ruleSetId', lot: lot.code },
+        );
+      }
+    }
+  }
+
   private async checkParticipants(
     actor: Actor,
     p: ParticipantsRequest,
@@ -462,13 +500,12 @@ export class RoundsService {
     };
     if (p.scope === 'alliance') {
       only('allianceId');
-      if (!(await this.orgs.allianceExists(p.allianceId!)))
+      // Alliances led from outside the officer's scope are not the officer's to run.
+      if (!(await this.scope.allianceInScope(actor, p.allianceId!)))
         throw procurementError(
           'ROUND_SCOPE_INVALID',
-          `participants.allianceId: no alliance ${p.allianceId}`,
-          {
-            field: 'participants.allianceId',
-          },
+          `participants.allianceId: no alliance ${p.allianceId} in your scope`,
+          { field: 'participants.allianceId' },
         );
       return [];
     }
@@ -486,11 +523,14 @@ export class RoundsService {
     only('hospitalIds');
     const ids = p.hospitalIds!;
     const found = await this.orgs.findByIds(ids);
-    const missing = ids.findIndex((hid) => found.get(hid)?.type !== 'hospital');
+    const visible = await this.scope.visibleOrganisationIds(actor, ids);
+    const missing = ids.findIndex(
+      (hid) => found.get(hid)?.type !== 'hospital' || !visible.has(hid),
+    );
     if (missing >= 0)
       throw procurementError(
         'ROUND_SCOPE_INVALID',
-        `participants.hospitalIds[${missing}]: ${ids[missing]} is not a hospital`,
+        `participants.hospitalIds[${missing}]: ${ids[missing]} is not a hospital in your scope`,
         { field: `participants.hospitalIds[${missing}]` },
       );
     return [...new Set(ids)].map((hid) => ({ id: hid, regionCode: found.get(hid)!.regionCode }));

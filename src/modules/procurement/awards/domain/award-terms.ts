@@ -1,5 +1,12 @@
 import { Decimal, roundTo, SCALE } from '../../../../database/decimal';
 import { BidResult } from '../../selection/domain/select';
+import {
+  formFactor,
+  PriceParameters,
+  Spec,
+  strengthFactor,
+} from '../../selection/domain/unit-price';
+import { TraceBid } from '../../results/domain/decision-trace';
 
 const PACK_PRICE_SCALE = 4;
 
@@ -20,26 +27,34 @@ export function agreementTerm(
   return { startDate: contractStart, endDate: end.toISOString().slice(0, 10) };
 }
 
+/** What the conversion needs of a bid: the trace's view of it. */
+export type PricedBid = Pick<
+  TraceBid,
+  'packPrice' | 'packSize' | 'strength' | 'strengthUnit' | 'dosageForm'
+>;
+
 /**
- * The prices an agreement carries. A bid that won keeps its own pack price; a revived bid
- * (§P6.4) came down to the revival price, so its own prices scale by awarded ÷ own comparable
- * price — the strength and form factors cancel out.
+ * The prices an agreement carries. A bid that won keeps its own pack price. A revived bid
+ * (§P6.4) came down to the revival price, a unit comparable price: it is converted back to the
+ * bid's own unit and pack by the same strength and form factors, at full precision, and rounded
+ * once (unit price 6 decimals, pack price 4).
  */
 export function awardedPrices(
-  result: Pick<
-    BidResult,
-    'outcome' | 'unitPrice' | 'unitComparablePrice' | 'awardedUnitComparablePrice'
-  >,
-  packPrice: Decimal.Value,
+  result: Pick<BidResult, 'outcome' | 'unitPrice' | 'awardedUnitComparablePrice'>,
+  bid: PricedBid,
+  lot: { representative: Spec },
+  params: PriceParameters,
 ): { packPrice: string; unitPrice: string } {
   if (result.outcome !== 'won' && result.outcome !== 'revived')
     throw new Error(`only winning bids have agreement prices, got outcome ${result.outcome}`);
-  const own = new Decimal(packPrice);
   if (result.outcome === 'won')
-    return { packPrice: roundTo(own, PACK_PRICE_SCALE), unitPrice: result.unitPrice! };
-  const factor = new Decimal(result.awardedUnitComparablePrice!).div(result.unitComparablePrice!);
+    return { packPrice: roundTo(bid.packPrice, PACK_PRICE_SCALE), unitPrice: result.unitPrice! };
+  const sf = strengthFactor(bid, lot.representative, params.strengthRatioBase);
+  const ff = formFactor(bid.dosageForm, lot.representative.dosageForm, params.dosageFormFactors);
+  if (!sf || !ff) throw new Error('a revived bid must be comparable to the representative spec');
+  const unit = new Decimal(result.awardedUnitComparablePrice!).times(sf).times(ff);
   return {
-    packPrice: roundTo(own.times(factor), PACK_PRICE_SCALE),
-    unitPrice: roundTo(new Decimal(result.unitPrice!).times(factor), SCALE.unitPrice),
+    packPrice: roundTo(unit.times(bid.packSize), PACK_PRICE_SCALE),
+    unitPrice: roundTo(unit, SCALE.unitPrice),
   };
 }

@@ -5,6 +5,7 @@ import {
   ProcurementCast,
   transition,
 } from '../factories/procurement';
+import { downloadTemplate, loadWorkbook, settled, upload } from '../imports/workbooks';
 import { bearer, startApp, TestApp } from '../setup/test-app';
 import { TestClock } from '../setup/test-clock';
 
@@ -59,7 +60,22 @@ describe('a procurement round end to end', () => {
     await report(h0.token, { quantity: '10000' }).expect(200);
     await report(h1.token, { quantity: '7000', brandProductId: s1.product.id }).expect(200);
     await report(h2.token, { quantity: '5001' }).expect(200);
-    await report(h3.token, { quantity: '333' }).expect(200);
+    // h3 reports with the round's Excel template, pre-filled with the lot.
+    const demandTemplate = await loadWorkbook(
+      await downloadTemplate(t, h3.token, 'procurement.demand', `?contextId=${round.id}`),
+    );
+    const demandSheet = demandTemplate.getWorksheet('报量 Demand')!;
+    expect(demandSheet.getCell(2, 1).text).toBe('L001');
+    demandSheet.getCell(2, 5).value = 333;
+    const demandUpload = await upload(
+      t,
+      h3.token,
+      'procurement.demand',
+      Buffer.from(await demandTemplate.xlsx.writeBuffer()),
+      'demand.xlsx',
+      `?contextId=${round.id}`,
+    ).expect(202);
+    expect((await settled(t, h3.token, demandUpload.body.id)).body.status).toBe('committed');
     clock.passes(round.timeline.demandClosesAt);
     await transition(t, officer, round.id, 'close_demand');
     const frozen = await report(h0.token, { quantity: '1' }).expect(409);
@@ -90,7 +106,37 @@ describe('a procurement round end to end', () => {
     const b0 = await bid(s0, '14.00', [thirdCounty.code, county.code]);
     const b1 = await bid(s1, '10.50', [thirdCounty.code]);
     const b2 = await bid(s2, '19.60', []);
-    const b3 = await bid(s3, '12.00', []);
+    // s3 bids with the round's Excel template: a row per lot × its admitted product.
+    const bidTemplate = await loadWorkbook(
+      await downloadTemplate(t, s3.token, 'procurement.bids', `?contextId=${round.id}`),
+    );
+    const bidSheet = bidTemplate.getWorksheet('申报 Bids')!;
+    expect(bidSheet.getCell(2, 3).text).toBe(s3.product.code);
+    bidSheet.getCell(2, 5).value = '12.00';
+    bidSheet.getCell(2, 6).value = '500000';
+    const bidUpload = await upload(
+      t,
+      s3.token,
+      'procurement.bids',
+      Buffer.from(await bidTemplate.xlsx.writeBuffer()),
+      'bids.xlsx',
+      `?contextId=${round.id}`,
+    ).expect(202);
+    expect((await settled(t, s3.token, bidUpload.body.id)).body.status).toBe('committed');
+    const receipts = await t
+      .http()
+      .get(api(`/rounds/${round.id}/receipts`))
+      .set(bearer(s3.token))
+      .expect(200);
+    expect(receipts.body.items).toHaveLength(1);
+    const s3Bids = await t
+      .http()
+      .get(api(`/rounds/${round.id}/bids`))
+      .set(bearer(s3.token))
+      .expect(200);
+    const b3 = { body: { bid: s3Bids.body.items[0] as { id: string; code: string } } };
+    expect(receipts.body.items[0]).toMatchObject({ bidId: b3.body.bid.id, counted: true });
+    expect(receipts.body.items[0].receipt.bidCode).toBe(b3.body.bid.code);
     expect(b1.body.receipt).toMatchObject({
       version: 1,
       digest: expect.stringMatching(/^[0-9a-f]{64}$/),

@@ -92,8 +92,10 @@ describe('regions', () => {
 
     it('refuses parents that do not match the code or do not exist (400 REGION_PARENT_INVALID)', async () => {
       const prefix = province.slice(0, 2);
+      // A parent whose code does not begin the child's: any other province than ours.
+      const otherProvince = prefix === '99' ? '980000' : '990000';
       expectError(
-        await post(admin, { code: `${prefix}0200`, name: 'x', parentCode: '990000' }),
+        await post(admin, { code: `${prefix}0200`, name: 'x', parentCode: otherProvince }),
         400,
         'IDENTITY.REGION_PARENT_INVALID',
         'parentCode',

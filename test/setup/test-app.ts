@@ -64,6 +64,9 @@ export async function startApp(
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     QUEUE_PREFIX: `jicai-test-${uniq(10)}`,
     LOG_LEVEL: 'error',
+    // Tests move the clock and run the round timer themselves; a background tick in between
+    // would race them.
+    ROUND_TIMER_SECONDS: '86400',
     ...env,
   });
   const logger = new JsonLogger('error');

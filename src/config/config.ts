@@ -22,6 +22,8 @@ export interface AppConfig {
   bidSealKey: string;
   /** How often the round timer looks for due timed transitions (§P1). */
   roundTimerSeconds: number;
+  /** §E2/§K4 a first delivery later than this after placement counts as late. */
+  deliveryDelayHours: number;
   bootstrapAdmin: { username: string; password: string | null };
   loginRateLimit: { limit: number; windowSeconds: number };
   uploadRateLimit: { limit: number; windowSeconds: number };
@@ -55,6 +57,8 @@ export const VARIABLES: Record<string, string> = {
     "Secret (≥ 32 chars) from which each round's bid-encryption key is derived; embedded mode generates one into DATA_DIR. Keep it: sealed bids cannot be opened without it",
   ROUND_TIMER_SECONDS:
     'How often rounds are checked for timed transitions — bidding deadline, opening (default 30)',
+  DELIVERY_DELAY_HOURS:
+    'Hours after an order is placed by which its first delivery is due; later counts as a delivery delay (default 48)',
   BOOTSTRAP_ADMIN_USERNAME: 'Username of the first admin (default admin)',
   BOOTSTRAP_ADMIN_PASSWORD: 'Password of the first admin; unset = generated and logged once',
   LOGIN_RATE_LIMIT: 'Login attempts per window per client address and username (default 10)',
@@ -194,6 +198,7 @@ export function validate(env: Env): AppConfig {
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 8 * 3600, problems, 60),
     bidSealKey,
     roundTimerSeconds: int(env, 'ROUND_TIMER_SECONDS', 30, problems, 1),
+    deliveryDelayHours: int(env, 'DELIVERY_DELAY_HOURS', 48, problems, 1),
     bootstrapAdmin: {
       username: env.BOOTSTRAP_ADMIN_USERNAME || 'admin',
       password: env.BOOTSTRAP_ADMIN_PASSWORD || null,

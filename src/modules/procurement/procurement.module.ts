@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { JobHandlerRegistry } from '../../jobs/handler-registry';
 import { CatalogModule } from '../catalog/catalog.module';
 import { ImportKindRegistry } from '../imports/import-kind.registry';
+import { AgreementDirectory } from './awards/agreement-directory.service';
 import { Agreement, LotSupplyRegion } from './awards/agreement.entity';
 import { AgreementsController } from './awards/agreements.controller';
 import { AgreementsService } from './awards/agreements.service';
@@ -88,6 +89,7 @@ import { SimulationsController } from './selection/simulations.controller';
     ResultsService,
     AwardsService,
     AgreementsService,
+    AgreementDirectory,
     RoundExportsService,
     PublicResultsService,
     DemandService,
@@ -98,7 +100,7 @@ import { SimulationsController } from './selection/simulations.controller';
     BidImportKind,
     { provide: CreditCheck, useClass: NoSanctions },
   ],
-  exports: [RuleSetsService],
+  exports: [RuleSetsService, AgreementDirectory],
 })
 export class ProcurementModule implements OnModuleInit {
   constructor(

@@ -4,6 +4,8 @@ import { CreateCatalog1795400000000 } from '../../migrations/1795400000000-Creat
 import { CreateImports1795500000000 } from '../../migrations/1795500000000-CreateImports';
 import { CreateRuleSets1795600000000 } from '../../migrations/1795600000000-CreateRuleSets';
 import { CreateRounds1795700000000 } from '../../migrations/1795700000000-CreateRounds';
+import { CreateExecution1795800000000 } from '../../migrations/1795800000000-CreateExecution';
+import { CreateLedger1795900000000 } from '../../migrations/1795900000000-CreateLedger';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list loads under
@@ -16,4 +18,6 @@ export const MIGRATIONS = [
   CreateImports1795500000000,
   CreateRuleSets1795600000000,
   CreateRounds1795700000000,
+  CreateExecution1795800000000,
+  CreateLedger1795900000000,
 ];

@@ -1,0 +1,26 @@
+import { errorFactory } from '../../common/errors/domain-error';
+
+export const SETTLEMENT_ERRORS = {
+  ACCOUNT_NOT_FOUND: 404,
+  ACCOUNT_SPEC_INVALID: 400,
+  // The organisation an account is opened for is missing or of the wrong type for the account.
+  ACCOUNT_OWNER_INVALID: 400,
+  JOURNAL_NOT_FOUND: 404,
+  JOURNAL_TOO_FEW_LINES: 400,
+  JOURNAL_TOO_MANY_LINES: 400,
+  JOURNAL_LINE_INVALID: 400,
+  JOURNAL_UNBALANCED: 400,
+  JOURNAL_ACCOUNT_BOTH_SIDES: 400,
+  JOURNAL_ACCOUNT_UNKNOWN: 400,
+  JOURNAL_KIND_INVALID: 400,
+  JOURNAL_MEMO_INVALID: 400,
+  JOURNAL_ALREADY_REVERSED: 409,
+  JOURNAL_IS_REVERSAL: 409,
+  IDEMPOTENCY_KEY_REQUIRED: 400,
+  IDEMPOTENCY_KEY_INVALID: 400,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  LEDGER_QUERY_INVALID: 400,
+} as const;
+
+export type SettlementErrorCode = keyof typeof SETTLEMENT_ERRORS;
+export const settlementError = errorFactory<SettlementErrorCode>('SETTLEMENT', SETTLEMENT_ERRORS);

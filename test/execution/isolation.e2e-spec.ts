@@ -171,9 +171,11 @@ describe('execution isolation', () => {
       new Decimal(agreement.packPrice).times('12.5').toDecimalPlaces(2).toFixed(2),
     );
     expect(await accepted.page({ ...window, hospitalId: cast.hospitals[1].org.id })).toEqual([]);
-    expect(await accepted.page({ ...window, afterId: deliveryLineId })).toEqual([]);
+    // Filtered by hospital: other test files accept lines in the same window on a shared database.
+    const own = { hospitalId: cast.hospitals[0].org.id };
+    expect(await accepted.page({ ...window, ...own, afterId: deliveryLineId })).toEqual([]);
     expect(
-      await accepted.page({ from: window.to, to: new Date(window.to.getTime() + HOUR) }),
+      await accepted.page({ from: window.to, to: new Date(window.to.getTime() + HOUR), ...own }),
     ).toEqual([]);
   });
 });

@@ -40,5 +40,7 @@ export const API_SCOPES = [
   'organisations:read',
   'imports:write',
   'imports:read',
+  'usage:write',
+  'usage:read',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];

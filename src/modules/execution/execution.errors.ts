@@ -29,6 +29,14 @@ export const EXECUTION_ERRORS = {
   REJECTION_REASON_REQUIRED: 400,
   // Metrics (§E2/§K4)
   WINDOW_INVALID: 400,
+  // Usage and stock (§E3)
+  USAGE_BATCH_ID_INVALID: 400,
+  USAGE_BATCH_CONFLICT: 409,
+  USAGE_ROW_INVALID: 400,
+  USAGE_ROW_REPEATED: 400,
+  USAGE_HOSPITAL_ONLY: 403,
+  // Completion (§E4)
+  MONTH_INVALID: 400,
 } as const;
 
 export type ExecutionErrorCode = keyof typeof EXECUTION_ERRORS;

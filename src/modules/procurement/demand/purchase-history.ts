@@ -1,19 +1,10 @@
-import { Injectable } from '@nestjs/common';
 import { Lot } from '../lots/lot.entity';
 
 /**
  * §P3: what a hospital bought of a lot's generic in the 12 months before `asOf`, in smallest units
  * of the lot's representative spec, as a decimal string; null when nothing is known. The
- * execution context (§E purchases) provides the real answer; procurement only asks.
+ * execution context answers it from reported usage (UsagePurchaseHistory); procurement only asks.
  */
 export abstract class PurchaseHistory {
   abstract twelveMonths(hospitalId: string, lot: Lot, asOf: Date): Promise<string | null>;
-}
-
-/** No §E execution data exists yet, so there is never a history to compare a report against. */
-@Injectable()
-export class NoPurchaseHistory extends PurchaseHistory {
-  twelveMonths(): Promise<string | null> {
-    return Promise.resolve(null);
-  }
 }

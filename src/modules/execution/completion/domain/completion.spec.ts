@@ -1,8 +1,11 @@
 import {
   AgreementProgress,
   AgreementProgressInput,
+  CheckMonth,
+  checkMonth,
   agreementProgress,
   GenericPurchase,
+  previousMonth,
   representativeQuantity,
   SubstitutionShare,
   substitutionShare,
@@ -283,5 +286,49 @@ describe('non-winning substitution share (§E4)', () => {
     expect(() => substitutionShare([{ quantity: '1e3', winning: true }])).toThrow(
       /purchases\[0\]\.quantity/,
     );
+  });
+});
+
+describe('the month a completion check covers (§E4)', () => {
+  it.each<[string, string, CheckMonth]>([
+    [
+      '2026-02',
+      '2026-03-05',
+      { month: '2026-02', firstDay: '2026-02-01', lastDay: '2026-02-28', asOf: '2026-02-28' },
+    ],
+    [
+      '2028-02',
+      '2028-03-01',
+      { month: '2028-02', firstDay: '2028-02-01', lastDay: '2028-02-29', asOf: '2028-02-29' },
+    ],
+    // The running month is measured so far.
+    [
+      '2026-03',
+      '2026-03-05',
+      { month: '2026-03', firstDay: '2026-03-01', lastDay: '2026-03-31', asOf: '2026-03-05' },
+    ],
+    [
+      '2026-12',
+      '2026-12-31',
+      { month: '2026-12', firstDay: '2026-12-01', lastDay: '2026-12-31', asOf: '2026-12-31' },
+    ],
+  ])('%s checked on %s', (month, today, expected) => {
+    expect(checkMonth(month, today)).toEqual(expected);
+  });
+
+  it.each<[string, string, string]>([
+    ['2026-13', '2026-03-05', 'month: must be YYYY-MM, got "2026-13"'],
+    ['2026-3', '2026-03-05', 'month: must be YYYY-MM, got "2026-3"'],
+    ['2026-04', '2026-03-31', 'month: 2026-04 has not begun (today is 2026-03-31)'],
+  ])('%s on %s is refused', (month, today, message) => {
+    expect(() => checkMonth(month, today)).toThrow(message);
+  });
+
+  it.each<[string, string]>([
+    ['2026-03-05', '2026-02'],
+    ['2026-01-01', '2025-12'],
+    ['2026-12-31', '2026-11'],
+  ])('the month before %s is %s', (today, expected) => {
+    expect(previousMonth(today)).toBe(expected);
   });
 });

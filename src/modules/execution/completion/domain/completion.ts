@@ -145,3 +145,36 @@ export function substitutionShare(purchases: readonly GenericPurchase[]): Substi
     nonWinningShare: total.isZero() ? null : roundTo(nonWinning.div(total), RATE_SCALE),
   };
 }
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export interface CheckMonth {
+  /** YYYY-MM */
+  month: string;
+  firstDay: string;
+  lastDay: string;
+  /** The business date the figures are taken at: the month's last day, or today in a running month. */
+  asOf: string;
+}
+
+/**
+ * The month a completion check covers. A finished month is measured at its last day; the running
+ * month at `today` (an on-demand look at progress so far); a month that has not begun is refused.
+ */
+export function checkMonth(month: string, today: string): CheckMonth {
+  const match = typeof month === 'string' ? MONTH.exec(month) : null;
+  if (!match) throw new Error(`month: must be YYYY-MM, got ${JSON.stringify(month)}`);
+  const lastDay = new Date(Date.UTC(Number(match[1]), Number(match[2]), 0))
+    .toISOString()
+    .slice(0, 10);
+  const firstDay = `${month}-01`;
+  if (firstDay > today) throw new Error(`month: ${month} has not begun (today is ${today})`);
+  return { month, firstDay, lastDay, asOf: lastDay < today ? lastDay : today };
+}
+
+/** The last finished month before business date `today`: what the periodic check snapshots. */
+export function previousMonth(today: string): string {
+  const [y, m] = today.split('-').map((p) => Number(p));
+  const prev = new Date(Date.UTC(y, m - 2, 1));
+  return prev.toISOString().slice(0, 7);
+}

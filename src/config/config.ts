@@ -24,6 +24,28 @@ export interface AppConfig {
   roundTimerSeconds: number;
   /** §E2/§K4 a first delivery later than this after placement counts as late. */
   deliveryDelayHours: number;
+  /** §S3 the direct settlement cycle. */
+  settlementCycle: {
+    reconciliationWorkingDays: number;
+    deemedConfirmation: boolean;
+    /** Which accepted lines statements bill: every product bought, or VBP (agreement) lines only. */
+    scope: 'all' | 'vbp';
+    deadlineCheckSeconds: number;
+  };
+  /** §S2 the least share of a hospital's annual agreed amount the fund prepays, "0.3". */
+  prepaymentShare: string;
+  /** §S6 budget factors: defaults, and per pooling region (6-digit code) overrides. */
+  retention: {
+    fundPaymentRatio: string;
+    insuredShare: string;
+    regions: Record<string, { fundPaymentRatio: string; insuredShare: string }>;
+    /** No retention unless the agreed volume was bought. */
+    requireCompletion: boolean;
+  };
+  /** §E3 a usage row for day D is late when received after the end of D + this many days (China time). */
+  usageLateAfterDays: number;
+  /** §E4 monthly completion check: the behind-schedule threshold (a fraction) and its period. */
+  completion: { behindThreshold: string; checkSeconds: number };
   bootstrapAdmin: { username: string; password: string | null };
   loginRateLimit: { limit: number; windowSeconds: number };
   uploadRateLimit: { limit: number; windowSeconds: number };
@@ -57,8 +79,32 @@ export const VARIABLES: Record<string, string> = {
     "Secret (≥ 32 chars) from which each round's bid-encryption key is derived; embedded mode generates one into DATA_DIR. Keep it: sealed bids cannot be opened without it",
   ROUND_TIMER_SECONDS:
     'How often rounds are checked for timed transitions — bidding deadline, opening (default 30)',
+  RECONCILIATION_WORKING_DAYS:
+    'Working days (Mon–Fri) hospital and supplier have to confirm or dispute a statement (default 5)',
+  DEEMED_CONFIRMATION:
+    'Silence counts as confirmation at the reconciliation deadline (default true)',
+  SETTLEMENT_SCOPE:
+    'Which accepted delivery lines statements bill: all (every listed or awarded product bought, default) | vbp (lines ordered under an agreement only)',
+  RECONCILIATION_CHECK_SECONDS:
+    'How often statements past their reconciliation deadline are looked for (default 300)',
   DELIVERY_DELAY_HOURS:
     'Hours after an order is placed by which its first delivery is due; later counts as a delivery delay (default 48)',
+  USAGE_LATE_AFTER_DAYS:
+    'A usage/stock row for day D is flagged late when received after the end of day D + this many days, China time (default 1 = T+1)',
+  COMPLETION_BEHIND_THRESHOLD:
+    'An agreement is behind schedule when its completion rate trails the elapsed share of its term by more than this fraction (default 0.2 = 20 percentage points)',
+  COMPLETION_CHECK_SECONDS:
+    'How often the completion check looks for a finished month without snapshots (default 3600)',
+  PREPAYMENT_SHARE:
+    "Least share of a hospital's annual agreed amount the fund prepays when agreements take effect, a fraction (default 0.3)",
+  RETENTION_FUND_PAYMENT_RATIO:
+    'Surplus retention: share of a purchase the fund pays, a fraction (default 0.7)',
+  RETENTION_INSURED_SHARE:
+    "Surplus retention: share of a hospital's use by insured patients, a fraction (default 1)",
+  RETENTION_REGION_RATIOS:
+    'Per-pooling-region overrides of the two above: 320100=0.75/0.9,320200=0.7/1 (region=fundPaymentRatio/insuredShare)',
+  RETENTION_REQUIRE_COMPLETION:
+    'Surplus retention only when the agreed volume was bought (default true)',
   BOOTSTRAP_ADMIN_USERNAME: 'Username of the first admin (default admin)',
   BOOTSTRAP_ADMIN_PASSWORD: 'Password of the first admin; unset = generated and logged once',
   LOGIN_RATE_LIMIT: 'Login attempts per window per client address and username (default 10)',
@@ -81,6 +127,41 @@ function int(env: Env, name: string, def: number, problems: string[], min = 0): 
     return def;
   }
   return Number(raw);
+}
+
+const FRACTION = /^(0(\.\d{1,6})?|1(\.0{1,6})?)$/;
+
+/** A fraction from `min` to 1 (PREPAYMENT_SHARE must be above 0). */
+function boundedFraction(env: Env, name: string, def: string, problems: string[], min = 0): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!FRACTION.test(raw) || Number(raw) < min) {
+    problems.push(
+      `${name} must be a decimal from ${min} to 1 with at most 6 decimals, got "${raw}"`,
+    );
+    return def;
+  }
+  return raw;
+}
+
+function regionRatios(
+  env: Env,
+  problems: string[],
+): Record<string, { fundPaymentRatio: string; insuredShare: string }> {
+  const raw = env.RETENTION_REGION_RATIOS;
+  const out: Record<string, { fundPaymentRatio: string; insuredShare: string }> = {};
+  if (raw === undefined || raw.trim() === '') return out;
+  for (const entry of raw.split(',')) {
+    const m = /^\s*(\d{6})=([\d.]+)\/([\d.]+)\s*$/.exec(entry);
+    if (!m || !FRACTION.test(m[2]) || !FRACTION.test(m[3])) {
+      problems.push(
+        `RETENTION_REGION_RATIOS entries must look like 320100=0.75/0.9 (fractions ≤ 1), got "${entry}"`,
+      );
+      continue;
+    }
+    out[m[1]] = { fundPaymentRatio: m[2], insuredShare: m[3] };
+  }
+  return out;
 }
 
 function bool(env: Env, name: string, def: boolean, problems: string[]): boolean {
@@ -199,6 +280,24 @@ export function validate(env: Env): AppConfig {
     bidSealKey,
     roundTimerSeconds: int(env, 'ROUND_TIMER_SECONDS', 30, problems, 1),
     deliveryDelayHours: int(env, 'DELIVERY_DELAY_HOURS', 48, problems, 1),
+    settlementCycle: {
+      reconciliationWorkingDays: int(env, 'RECONCILIATION_WORKING_DAYS', 5, problems, 0),
+      deemedConfirmation: bool(env, 'DEEMED_CONFIRMATION', true, problems),
+      scope: oneOf(env, 'SETTLEMENT_SCOPE', ['all', 'vbp'], 'all', problems),
+      deadlineCheckSeconds: int(env, 'RECONCILIATION_CHECK_SECONDS', 300, problems, 1),
+    },
+    prepaymentShare: boundedFraction(env, 'PREPAYMENT_SHARE', '0.3', problems, 0.000001),
+    retention: {
+      fundPaymentRatio: boundedFraction(env, 'RETENTION_FUND_PAYMENT_RATIO', '0.7', problems),
+      insuredShare: boundedFraction(env, 'RETENTION_INSURED_SHARE', '1', problems),
+      regions: regionRatios(env, problems),
+      requireCompletion: bool(env, 'RETENTION_REQUIRE_COMPLETION', true, problems),
+    },
+    usageLateAfterDays: int(env, 'USAGE_LATE_AFTER_DAYS', 1, problems, 0),
+    completion: {
+      behindThreshold: boundedFraction(env, 'COMPLETION_BEHIND_THRESHOLD', '0.2', problems),
+      checkSeconds: int(env, 'COMPLETION_CHECK_SECONDS', 3600, problems, 1),
+    },
     bootstrapAdmin: {
       username: env.BOOTSTRAP_ADMIN_USERNAME || 'admin',
       password: env.BOOTSTRAP_ADMIN_PASSWORD || null,

@@ -6,6 +6,9 @@ import { CreateRuleSets1795600000000 } from '../../migrations/1795600000000-Crea
 import { CreateRounds1795700000000 } from '../../migrations/1795700000000-CreateRounds';
 import { CreateExecution1795800000000 } from '../../migrations/1795800000000-CreateExecution';
 import { CreateLedger1795900000000 } from '../../migrations/1795900000000-CreateLedger';
+import { CreateStatements1796000000000 } from '../../migrations/1796000000000-CreateStatements';
+import { CreateUsage1796100000000 } from '../../migrations/1796100000000-CreateUsage';
+import { CreateSettlementPolicies1796200000000 } from '../../migrations/1796200000000-CreateSettlementPolicies';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list loads under
@@ -20,4 +23,7 @@ export const MIGRATIONS = [
   CreateRounds1795700000000,
   CreateExecution1795800000000,
   CreateLedger1795900000000,
+  CreateStatements1796000000000,
+  CreateUsage1796100000000,
+  CreateSettlementPolicies1796200000000,
 ];

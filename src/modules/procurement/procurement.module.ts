@@ -24,7 +24,6 @@ import { PublicResultsController } from './exports/public-results.controller';
 import { PublicResultsService } from './exports/public-results.service';
 import { RoundExportsController } from './exports/round-exports.controller';
 import { RoundExportsService } from './exports/round-exports.service';
-import { NoPurchaseHistory, PurchaseHistory } from './demand/purchase-history';
 import { Lot, LotSpec } from './lots/lot.entity';
 import { LotsController } from './lots/lots.controller';
 import { LotsService } from './lots/lots.service';
@@ -94,7 +93,6 @@ import { SimulationsController } from './selection/simulations.controller';
     PublicResultsService,
     DemandService,
     DemandImportKind,
-    { provide: PurchaseHistory, useClass: NoPurchaseHistory },
     BidsService,
     BidSealer,
     BidImportKind,

@@ -20,6 +20,24 @@ export const SETTLEMENT_ERRORS = {
   IDEMPOTENCY_KEY_INVALID: 400,
   IDEMPOTENCY_KEY_REUSED: 409,
   LEDGER_QUERY_INVALID: 400,
+  // §S2 / §S5 / §S6 (prepayment, payment standards, surplus retention).
+  POLICY_ROUND_NOT_FOUND: 404,
+  // Prepayments, standards and retention need the round's agreements: it must be awarded.
+  POLICY_ROUND_NOT_AWARDED: 409,
+  AGREEMENT_YEAR_INVALID: 400,
+  PREPAYMENT_SHARE_INVALID: 400,
+  PREPAYMENT_NOT_FOUND: 404,
+  // The year-end remainder is settled only after the agreement year has ended.
+  PREPAYMENT_YEAR_NOT_OVER: 409,
+  STANDARD_PRODUCT_NOT_FOUND: 404,
+  STANDARD_REGION_NOT_FOUND: 404,
+  STANDARD_PRICE_INVALID: 400,
+  STANDARD_DATE_INVALID: 400,
+  // A standard dated before the current one starts: the history is written forwards only.
+  STANDARD_DATE_CONFLICT: 409,
+  STANDARD_QUERY_INVALID: 400,
+  // Retention is computed once the agreement year is over and its purchases are known.
+  RETENTION_YEAR_NOT_OVER: 409,
 } as const;
 
 export type SettlementErrorCode = keyof typeof SETTLEMENT_ERRORS;

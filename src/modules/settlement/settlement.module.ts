@@ -1,11 +1,44 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
+import { JobHandlerRegistry } from '../../jobs/handler-registry';
+import { CatalogModule } from '../catalog/catalog.module';
+import { ExecutionModule } from '../execution/execution.module';
+import { Agreement } from '../procurement/awards/agreement.entity';
+import { Lot, LotSpec } from '../procurement/lots/lot.entity';
+import { Round } from '../procurement/rounds/round.entity';
+import { LedgerPrepaymentOffsets } from './prepayment/ledger-prepayment-offsets';
+import { Prepayment, PrepaymentOffset } from './prepayment/prepayment.entity';
+import { PrepaymentsController } from './prepayment/prepayments.controller';
+import { PrepaymentsService } from './prepayment/prepayments.service';
+import { RetentionResultRow } from './retention/retention-result.entity';
+import { RetentionController } from './retention/retention.controller';
+import { RetentionService } from './retention/retention.service';
+import { AwardedRounds } from './standards/awarded-rounds.service';
+import { PaymentStandard, PaymentStandardRun } from './standards/payment-standard.entity';
+import { PaymentStandardsOnAwardJob } from './standards/payment-standards-on-award.job';
+import { PaymentStandardsController } from './standards/payment-standards.controller';
+import { PaymentStandardsService } from './standards/payment-standards.service';
 import { LedgerAccount, LedgerBalance } from './ledger/account.entity';
 import { Journal, JournalLine, LedgerHead } from './ledger/journal.entity';
 import { LedgerCheck } from './ledger/ledger-check.service';
 import { LedgerController } from './ledger/ledger.controller';
 import { LedgerQueries } from './ledger/ledger-queries.service';
 import { LedgerService } from './ledger/ledger.service';
+import { Payment } from './payments/payment.entity';
+import { PaymentsController } from './payments/payments.controller';
+import { PaymentsService } from './payments/payments.service';
+import { PrepaymentOffsets } from './prepayment/prepayment-offsets';
+import {
+  RECONCILIATION_DEADLINES,
+  ReconciliationDeadlinesJob,
+} from './statements/jobs/reconciliation-deadlines.job';
+import { Dispute, Review, Statement, StatementLine } from './statements/statement.entity';
+import { StatementCycle } from './statements/statement-cycle.service';
+import { StatementGeneration } from './statements/statement-generation.service';
+import { StatementQueries } from './statements/statement-queries.service';
+import { StatementsController } from './statements/statements.controller';
 
 /**
  * §S settlement: the double-entry ledger (§S1) through which every movement of money is
@@ -14,9 +47,65 @@ import { LedgerService } from './ledger/ledger.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([LedgerAccount, LedgerBalance, Journal, JournalLine, LedgerHead]),
+    // §S2 / §S5 / §S6 policies; they read procurement's round, lots and agreements.
+    TypeOrmModule.forFeature([
+      Prepayment,
+      PrepaymentOffset,
+      PaymentStandard,
+      PaymentStandardRun,
+      RetentionResultRow,
+      Round,
+      Lot,
+      LotSpec,
+      Agreement,
+    ]),
+    // §S3 the direct settlement cycle.
+    TypeOrmModule.forFeature([Statement, StatementLine, Dispute, Review, Payment]),
+    CatalogModule,
+    ExecutionModule,
   ],
-  controllers: [LedgerController],
-  providers: [LedgerService, LedgerQueries, LedgerCheck],
+  controllers: [
+    LedgerController,
+    PrepaymentsController,
+    PaymentStandardsController,
+    RetentionController,
+    StatementsController,
+    PaymentsController,
+  ],
+  providers: [
+    LedgerService,
+    LedgerQueries,
+    LedgerCheck,
+    AwardedRounds,
+    PrepaymentsService,
+    LedgerPrepaymentOffsets,
+    PaymentStandardsService,
+    PaymentStandardsOnAwardJob,
+    RetentionService,
+    StatementGeneration,
+    StatementCycle,
+    StatementQueries,
+    ReconciliationDeadlinesJob,
+    PaymentsService,
+    // §S2 offsets from the prepayments ledger; one instance, shared with direct callers.
+    { provide: PrepaymentOffsets, useExisting: LedgerPrepaymentOffsets },
+  ],
   exports: [LedgerService, LedgerQueries, LedgerCheck],
 })
-export class SettlementModule {}
+export class SettlementModule implements OnModuleInit {
+  constructor(
+    private readonly jobs: JobHandlerRegistry,
+    private readonly standardsOnAward: PaymentStandardsOnAwardJob,
+    private readonly reconciliationDeadlines: ReconciliationDeadlinesJob,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(this.standardsOnAward);
+    this.jobs.register(this.reconciliationDeadlines);
+    this.jobs.schedule({
+      ...RECONCILIATION_DEADLINES,
+      everyMs: this.config.settlementCycle.deadlineCheckSeconds * 1000,
+    });
+  }
+}

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Actor } from '../../../common/auth/actor';
 import { Clock } from '../../../common/clock';
 import { TransactionRunner } from '../../../database/transaction-runner';
+import { JobQueue } from '../../../jobs/job-queue';
 import { AuditService, SYSTEM } from '../../audit/audit.service';
 import { AwardsService } from '../awards/awards.service';
 import { LotsService } from '../lots/lots.service';
@@ -35,6 +36,7 @@ export class RoundWorkflow {
     private readonly ruleSets: RuleSetsService,
     private readonly opening: OpeningService,
     private readonly awards: AwardsService,
+    private readonly jobs: JobQueue,
   ) {}
 
   async transition(
@@ -59,6 +61,15 @@ export class RoundWorkflow {
       await this.apply(m, actor, round, action, reason);
       return round;
     });
+    // After the award commits, settlement sets the round's payment standards (§S5); the job
+    // id makes a repeated enqueue one job, and the handler skips a round already done.
+    if (action === 'award')
+      await this.jobs.enqueue(
+        'settlement',
+        'payment-standards-on-award',
+        { roundId: round.id },
+        { jobId: `payment-standards:${round.id}` },
+      );
     return roundView(round);
   }
 

@@ -1,0 +1,200 @@
+import { Column, Entity } from 'typeorm';
+import { Decimal, decimalColumn, idColumn, PrimaryId } from '../../../database/decimal';
+import { Party, StatementStatus } from './domain/statement-rules';
+
+/** §S3.1 a statement (结算单): one per hospital × supplier × period (`YYYY-MM`). */
+@Entity('settlement_statements')
+export class Statement {
+  @PrimaryId()
+  id!: string;
+
+  @Column({ name: 'hospital_id', type: 'bigint', transformer: idColumn })
+  hospitalId!: string;
+
+  @Column({ name: 'supplier_id', type: 'bigint', transformer: idColumn })
+  supplierId!: string;
+
+  @Column({ type: 'varchar' })
+  period!: string;
+
+  @Column({ type: 'varchar' })
+  status!: StatementStatus;
+
+  /** Σ amounts of its billed lines; disputed lines leave it. */
+  @Column({ type: 'decimal', precision: 18, scale: 2, transformer: decimalColumn(2) })
+  amount!: Decimal;
+
+  @Column({
+    name: 'disputed_amount',
+    type: 'decimal',
+    precision: 18,
+    scale: 2,
+    transformer: decimalColumn(2),
+  })
+  disputedAmount!: Decimal;
+
+  @Column({ name: 'line_count', type: 'int' })
+  lineCount!: number;
+
+  @Column({ name: 'generated_at', type: 'datetime', precision: 3 })
+  generatedAt!: Date;
+
+  @Column({ name: 'reconciliation_deadline', type: 'datetime', precision: 3 })
+  reconciliationDeadline!: Date;
+
+  @Column({ name: 'hospital_confirmed_at', type: 'datetime', precision: 3, nullable: true })
+  hospitalConfirmedAt!: Date | null;
+
+  /** A user id, or `deemed` when silence counted as confirmation at the deadline. */
+  @Column({ name: 'hospital_confirmed_by', type: 'varchar', nullable: true })
+  hospitalConfirmedBy!: string | null;
+
+  @Column({ name: 'supplier_confirmed_at', type: 'datetime', precision: 3, nullable: true })
+  supplierConfirmedAt!: Date | null;
+
+  @Column({ name: 'supplier_confirmed_by', type: 'varchar', nullable: true })
+  supplierConfirmedBy!: string | null;
+
+  @Column({ name: 'confirmed_at', type: 'datetime', precision: 3, nullable: true })
+  confirmedAt!: Date | null;
+
+  /** Incremented when a review rejection sends the statement back to reconciliation. */
+  @Column({ name: 'review_cycle', type: 'int' })
+  reviewCycle!: number;
+
+  @Column({ name: 'review_level', type: 'int' })
+  reviewLevel!: number;
+
+  @Column({ name: 'approved_at', type: 'datetime', precision: 3, nullable: true })
+  approvedAt!: Date | null;
+
+  @Column({ name: 'paid_at', type: 'datetime', precision: 3, nullable: true })
+  paidAt!: Date | null;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+}
+
+export const LINE_STATUSES = ['billed', 'disputed', 'struck', 'carried'] as const;
+/**
+ * billed: counts in its statement; disputed: left the total, dispute open; struck: the dispute
+ * was upheld against the line, never paid; carried: the dispute was resolved for the line, which
+ * joins the pair's next generated statement (and is billed there).
+ */
+export type LineStatus = (typeof LINE_STATUSES)[number];
+
+/** One accepted delivery line on a statement; a delivery line is on at most one (unique key). */
+@Entity('settlement_statement_lines')
+export class StatementLine {
+  @PrimaryId()
+  id!: string;
+
+  @Column({ name: 'statement_id', type: 'bigint', transformer: idColumn })
+  statementId!: string;
+
+  @Column({ name: 'delivery_line_id', type: 'bigint', transformer: idColumn })
+  deliveryLineId!: string;
+
+  @Column({ name: 'delivery_id', type: 'bigint', transformer: idColumn })
+  deliveryId!: string;
+
+  @Column({ name: 'hospital_id', type: 'bigint', transformer: idColumn })
+  hospitalId!: string;
+
+  @Column({ name: 'supplier_id', type: 'bigint', transformer: idColumn })
+  supplierId!: string;
+
+  @Column({ name: 'product_id', type: 'bigint', transformer: idColumn })
+  productId!: string;
+
+  @Column({ type: 'decimal', precision: 18, scale: 3, transformer: decimalColumn(3) })
+  quantity!: Decimal;
+
+  @Column({
+    name: 'unit_price',
+    type: 'decimal',
+    precision: 18,
+    scale: 6,
+    transformer: decimalColumn(6),
+  })
+  unitPrice!: Decimal;
+
+  @Column({ type: 'decimal', precision: 18, scale: 2, transformer: decimalColumn(2) })
+  amount!: Decimal;
+
+  @Column({ name: 'accepted_at', type: 'datetime', precision: 3 })
+  acceptedAt!: Date;
+
+  @Column({ type: 'varchar' })
+  status!: LineStatus;
+}
+
+export type DisputeStatus = 'open' | 'accepted' | 'rejected';
+
+/** §S3.2 a party's dispute of one line; a line is disputed at most once. */
+@Entity('settlement_disputes')
+export class Dispute {
+  @PrimaryId()
+  id!: string;
+
+  @Column({ name: 'statement_id', type: 'bigint', transformer: idColumn })
+  statementId!: string;
+
+  @Column({ name: 'statement_line_id', type: 'bigint', transformer: idColumn })
+  statementLineId!: string;
+
+  @Column({ type: 'varchar' })
+  party!: Party;
+
+  @Column({ type: 'varchar' })
+  reason!: string;
+
+  @Column({ type: 'decimal', precision: 18, scale: 2, transformer: decimalColumn(2) })
+  amount!: Decimal;
+
+  @Column({ name: 'raised_by', type: 'varchar' })
+  raisedBy!: string;
+
+  @Column({ name: 'raised_at', type: 'datetime', precision: 3 })
+  raisedAt!: Date;
+
+  @Column({ type: 'varchar' })
+  status!: DisputeStatus;
+
+  @Column({ name: 'resolution_note', type: 'varchar', nullable: true })
+  resolutionNote!: string | null;
+
+  @Column({ name: 'resolved_by', type: 'varchar', nullable: true })
+  resolvedBy!: string | null;
+
+  @Column({ name: 'resolved_at', type: 'datetime', precision: 3, nullable: true })
+  resolvedAt!: Date | null;
+}
+
+/** §S3.3 one review decision; a rejection ends the cycle. */
+@Entity('settlement_reviews')
+export class Review {
+  @PrimaryId()
+  id!: string;
+
+  @Column({ name: 'statement_id', type: 'bigint', transformer: idColumn })
+  statementId!: string;
+
+  @Column({ type: 'int' })
+  cycle!: number;
+
+  @Column({ type: 'int' })
+  level!: number;
+
+  @Column({ type: 'varchar' })
+  decision!: 'approved' | 'rejected';
+
+  @Column({ name: 'officer_id', type: 'varchar' })
+  officerId!: string;
+
+  @Column({ type: 'varchar', nullable: true })
+  note!: string | null;
+
+  @Column({ name: 'decided_at', type: 'datetime', precision: 3 })
+  decidedAt!: Date;
+}

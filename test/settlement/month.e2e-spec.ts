@@ -135,6 +135,12 @@ describe('a month of direct settlement, end to end', () => {
     ).body.items as Array<{ balance: string }>;
     expect(payable.every((p) => p.balance === '0.00')).toBe(true);
 
+    // A payment's journal is not undone by hand: its payment and statement would disagree.
+    const undo = await post(officer(0), `/journals/${paid.body.journalId}/reverse`, {
+      memo: 'undo',
+    }).expect(409);
+    expect(undo.body.code).toBe('SETTLEMENT.JOURNAL_NOT_REVERSIBLE');
+
     const check = await get(officer(0), '/ledger/check').expect(200);
     expect(check.body.ok).toBe(true);
   });

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
-import { duplicateKeyError } from './unique-constraints';
+import { duplicateKeyError, isDeadlock } from './unique-constraints';
 
 interface ErrorBody {
   statusCode: number;
@@ -59,6 +59,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const duplicate = duplicateKeyError(exception);
     if (duplicate) return this.toBody(duplicate, requestId);
+    // InnoDB chose this request as the victim of a deadlock with a concurrent one and rolled it
+    // back whole: nothing was written, and sending it again is safe.
+    if (isDeadlock(exception)) {
+      this.logger.warn({ msg: 'deadlock, request rolled back', requestId });
+      return {
+        statusCode: HttpStatus.CONFLICT,
+        code: 'COMMON.CONCURRENT_UPDATE',
+        message: 'A concurrent request changed the same data; nothing was written, send it again',
+        requestId,
+      };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();

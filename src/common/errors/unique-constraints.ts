@@ -53,3 +53,13 @@ export function duplicateKeyError(err: unknown): DomainError | null {
   }
   return null;
 }
+
+/** MySQL/InnoDB rolled the transaction back as the victim of a deadlock (ER_LOCK_DEADLOCK). */
+export function isDeadlock(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; driverError?: { code?: string } } | null;
+  return (
+    e?.code === 'ER_LOCK_DEADLOCK' ||
+    e?.errno === 1213 ||
+    e?.driverError?.code === 'ER_LOCK_DEADLOCK'
+  );
+}

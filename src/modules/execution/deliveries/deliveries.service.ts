@@ -5,6 +5,7 @@ import { Actor } from '../../../common/auth/actor';
 import { Clock } from '../../../common/clock';
 import { page, Page, skipTake } from '../../../common/pagination';
 import { Decimal, roundTo, SCALE } from '../../../database/decimal';
+import { forUpdate } from '../../../database/dialect';
 import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditService } from '../../audit/audit.service';
 import { executionError } from '../execution.errors';
@@ -174,7 +175,15 @@ export class DeliveriesService {
         throw executionError('DELIVERY_NOT_FOUND', `Delivery ${deliveryId} not found`, {
           id: deliveryId,
         });
-      const all = await m.getRepository(DeliveryLine).findBy({ orderId: order.id });
+      // A locking read: the plain reads above fixed a snapshot from before the order lock was
+      // granted, in which a concurrent decision on these lines would still look pending.
+      const all = await forUpdate(
+        m
+          .getRepository(DeliveryLine)
+          .createQueryBuilder('l')
+          .where('l.orderId = :orderId', { orderId: order.id })
+          .orderBy('l.id', 'ASC'),
+      ).getMany();
       const own = new Map(all.filter((l) => l.deliveryId === delivery.id).map((l) => [l.id, l]));
       const now = this.clock.now();
       const seen = new Map<string, number>();

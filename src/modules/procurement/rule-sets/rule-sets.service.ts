@@ -5,6 +5,7 @@ import { Actor } from '../../../common/auth/actor';
 import { Clock } from '../../../common/clock';
 import {
   duplicateKeyError,
+  isDeadlock,
   registerUniqueConstraint,
 } from '../../../common/errors/unique-constraints';
 import { page, Page, skipTake } from '../../../common/pagination';
@@ -245,11 +246,5 @@ function parametersOf(row: RuleSet): RuleSetParameters {
  * name with no version yet deadlocked and InnoDB rolled one back.
  */
 function isVersionRace(err: unknown): boolean {
-  if (duplicateKeyError(err)?.code === VERSION_CONFLICT) return true;
-  const e = err as { code?: string; errno?: number; driverError?: { code?: string } } | null;
-  return (
-    e?.code === 'ER_LOCK_DEADLOCK' ||
-    e?.errno === 1213 ||
-    e?.driverError?.code === 'ER_LOCK_DEADLOCK'
-  );
+  return duplicateKeyError(err)?.code === VERSION_CONFLICT || isDeadlock(err);
 }

@@ -85,21 +85,43 @@ export class LedgerQueries {
     );
   }
 
-  /** One account with its balance and a page of its entries in posting order. */
+  /**
+   * One account with its balance and a page of its entries in posting order. A supplier's payable
+   * is one account across the platform; a regional authority sees only the entries of journals
+   * wholly in its scope, and the balance of those entries, never other regions' payments.
+   */
   async account(actor: Actor, id: string, query: PageQuery): Promise<AccountDetailView> {
     const account = await this.visibleAccount(actor, id);
-    const balance = await this.balances.findOneBy({ accountId: account.id });
+    const partial =
+      actor.orgType === 'authority' &&
+      actor.regionPath !== null &&
+      account.type === 'supplier_payable';
     const direction = query.order === 'desc' ? 'DESC' : 'ASC';
     const { skip, take } = skipTake(query);
+    const entriesOf = () => {
+      const qb = this.lines.createQueryBuilder('l').where('l.accountId = :id', { id: account.id });
+      if (partial) this.restrictLinesToJournalsInScope(qb, actor);
+      return qb;
+    };
     // Journal ids grow in posting order: postings take the ledger head lock one at a time.
-    const [rows, total] = await this.lines
-      .createQueryBuilder('l')
-      .where('l.accountId = :id', { id: account.id })
+    const [rows, total] = await entriesOf()
       .orderBy('l.journalId', direction)
       .addOrderBy('l.lineNo', direction)
       .skip(skip)
       .take(take)
       .getManyAndCount();
+    let balance = (await this.balances.findOneBy({ accountId: account.id })) ?? undefined;
+    if (partial) {
+      const sums = await entriesOf()
+        .select('SUM(l.debit)', 'debit')
+        .addSelect('SUM(l.credit)', 'credit')
+        .getRawOne<{ debit: string | number | null; credit: string | number | null }>();
+      balance = {
+        accountId: account.id,
+        debitTotal: new Decimal(String(sums?.debit ?? 0)).toDecimalPlaces(2),
+        creditTotal: new Decimal(String(sums?.credit ?? 0)).toDecimalPlaces(2),
+      } as LedgerBalance;
+    }
     const journals = await this.journalsById(rows.map((l) => l.journalId));
     const entries: EntryView[] = rows.map((l) => {
       const j = journals.get(l.journalId)!;
@@ -114,7 +136,7 @@ export class LedgerQueries {
         credit: l.credit.toFixed(2),
       };
     });
-    return { ...accountView(account, balance ?? undefined), entries: page(entries, total, query) };
+    return { ...accountView(account, balance), entries: page(entries, total, query) };
   }
 
   async listJournals(actor: Actor, query: JournalQuery): Promise<Page<JournalView>> {
@@ -279,16 +301,27 @@ export class LedgerQueries {
     });
   }
 
+  /** Restricts a query on journal lines (alias `l`) to lines of journals wholly in scope. */
+  private restrictLinesToJournalsInScope(qb: SelectQueryBuilder<JournalLine>, actor: Actor) {
+    const outside = this.journalsOutside(qb, actor);
+    return qb.andWhere(`l.journalId NOT IN ${outside.getQuery()}`, outside.getParameters());
+  }
+
   /** Restricts a query on journals (alias `j`) to those with every line on a visible account. */
   private restrictJournals(qb: SelectQueryBuilder<Journal>, actor: Actor) {
     if (actor.orgType === 'authority' && actor.regionPath === null) return qb;
+    const outside = this.journalsOutside(qb, actor);
+    return qb.andWhere(`j.id NOT IN ${outside.getQuery()}`, outside.getParameters());
+  }
+
+  /** Ids of journals with a line on an account the actor may not see. */
+  private journalsOutside<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, actor: Actor) {
     const visible = qb.subQuery().select('va.id').from(LedgerAccount, 'va');
     this.restrictAccounts(visible, actor, 'va.id');
-    const outside = qb
+    return qb
       .subQuery()
       .select('sl.journalId')
       .from(JournalLine, 'sl')
       .where(`sl.accountId NOT IN ${visible.getQuery()}`, visible.getParameters());
-    return qb.andWhere(`j.id NOT IN ${outside.getQuery()}`, outside.getParameters());
   }
 }

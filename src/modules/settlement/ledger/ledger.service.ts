@@ -352,6 +352,15 @@ export class LedgerService {
     body: ReverseJournalRequest,
   ): Promise<JournalView> {
     const journal = await this.queries.visibleJournal(actor, journalId);
+    // Payments, prepayments and receivables have records of their own beside the ledger; undoing
+    // only their journal would leave those records claiming what the ledger no longer says.
+    // (A reversal itself is refused by reverse() with its own code.)
+    if (journal.kind !== 'adjustment' && journal.kind !== 'reversal')
+      throw settlementError(
+        'JOURNAL_NOT_REVERSIBLE',
+        `Journal ${journal.code} is a ${journal.kind} journal: only adjustment journals are reversed by hand; correct a ${journal.kind} through its own use case`,
+        { kind: journal.kind },
+      );
     const reversal = await this.tx.run((m) => this.reverse(m, actor, journal.id, body.memo));
     return this.queries.journalView(reversal.id);
   }

@@ -40,7 +40,14 @@ export class LedgerPrepaymentOffsets extends PrepaymentOffsets {
         .orderBy('p.id', 'ASC'),
     ).getMany();
     const offsets = m.getRepository(PrepaymentOffset);
-    const taken = await offsets.findBy({ statementId: input.statementId });
+    // Locking reads from here on: under REPEATABLE READ a plain read would see the snapshot taken
+    // before the prepayment lock was granted and miss offsets a concurrent payment just committed.
+    const taken = await forUpdate(
+      offsets
+        .createQueryBuilder('o')
+        .where('o.statementId = :sid', { sid: input.statementId })
+        .orderBy('o.id', 'ASC'),
+    ).getMany();
     if (taken.length > 0) {
       const account = await m.getRepository(Prepayment).findOneByOrFail({
         id: taken[0].prepaymentId,
@@ -57,7 +64,9 @@ export class LedgerPrepaymentOffsets extends PrepaymentOffsets {
     for (const p of prepayments) {
       const periodNo = periodOfYear(p.yearStart, month);
       if (periodNo === null || `${month}-01` > p.yearEnd) continue;
-      const earlier = await offsets.findBy({ prepaymentId: p.id });
+      const earlier = await forUpdate(
+        offsets.createQueryBuilder('o').where('o.prepaymentId = :pid', { pid: p.id }),
+      ).getMany();
       const samePeriod = Decimal.sum(
         0,
         ...earlier.filter((o) => o.periodNo === periodNo).map((o) => o.offsetAmount),

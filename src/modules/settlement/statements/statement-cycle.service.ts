@@ -202,6 +202,10 @@ export class StatementCycle {
     body: ResolveDisputeRequest,
   ): Promise<DisputeView> {
     await this.tx.run(async (m) => {
+      // The statement first, then the dispute: the order dispute() takes, so the two never
+      // deadlock, and the statement cannot be paid or regenerated meanwhile.
+      const found = await this.queries.visibleDispute(actor, disputeId, m, false);
+      await this.queries.visibleStatement(actor, found.statementId, m, true);
       const dispute = await this.queries.visibleDispute(actor, disputeId, m, true);
       if (dispute.status !== 'open')
         throw statementError(

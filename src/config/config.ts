@@ -32,6 +32,8 @@ export interface AppConfig {
     scope: 'all' | 'vbp';
     deadlineCheckSeconds: number;
   };
+  /** §S4 payment deadlines: days from acceptance to pay, the due-soon horizon, the overdue sweep. */
+  paymentDeadlines: { paymentDays: number; dueSoonDays: number; overdueCheckSeconds: number };
   /** §S2 the least share of a hospital's annual agreed amount the fund prepays, "0.3". */
   prepaymentShare: string;
   /** §S6 budget factors: defaults, and per pooling region (6-digit code) overrides. */
@@ -87,6 +89,12 @@ export const VARIABLES: Record<string, string> = {
     'Which accepted delivery lines statements bill: all (every listed or awarded product bought, default) | vbp (lines ordered under an agreement only)',
   RECONCILIATION_CHECK_SECONDS:
     'How often statements past their reconciliation deadline are looked for (default 300)',
+  PAYMENT_DAYS:
+    'Days after acceptance (China business dates) within which an accepted delivery line must be paid (default 30)',
+  DUE_SOON_DAYS:
+    'An unpaid line whose due date is at most this many days away is listed as due soon (default 5)',
+  OVERDUE_CHECK_SECONDS:
+    'How often unpaid lines past their due date are looked for to raise overdue alerts (default 3600)',
   DELIVERY_DELAY_HOURS:
     'Hours after an order is placed by which its first delivery is due; later counts as a delivery delay (default 48)',
   USAGE_LATE_AFTER_DAYS:
@@ -285,6 +293,11 @@ export function validate(env: Env): AppConfig {
       deemedConfirmation: bool(env, 'DEEMED_CONFIRMATION', true, problems),
       scope: oneOf(env, 'SETTLEMENT_SCOPE', ['all', 'vbp'], 'all', problems),
       deadlineCheckSeconds: int(env, 'RECONCILIATION_CHECK_SECONDS', 300, problems, 1),
+    },
+    paymentDeadlines: {
+      paymentDays: int(env, 'PAYMENT_DAYS', 30, problems, 1),
+      dueSoonDays: int(env, 'DUE_SOON_DAYS', 5, problems, 0),
+      overdueCheckSeconds: int(env, 'OVERDUE_CHECK_SECONDS', 3600, problems, 1),
     },
     prepaymentShare: boundedFraction(env, 'PREPAYMENT_SHARE', '0.3', problems, 0.000001),
     retention: {

@@ -9,6 +9,8 @@ import { CreateLedger1795900000000 } from '../../migrations/1795900000000-Create
 import { CreateStatements1796000000000 } from '../../migrations/1796000000000-CreateStatements';
 import { CreateUsage1796100000000 } from '../../migrations/1796100000000-CreateUsage';
 import { CreateSettlementPolicies1796200000000 } from '../../migrations/1796200000000-CreateSettlementPolicies';
+import { CreateBankBatches1796300000000 } from '../../migrations/1796300000000-CreateBankBatches';
+import { CreateOverdueAlerts1796400000000 } from '../../migrations/1796400000000-CreateOverdueAlerts';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list loads under
@@ -26,4 +28,6 @@ export const MIGRATIONS = [
   CreateStatements1796000000000,
   CreateUsage1796100000000,
   CreateSettlementPolicies1796200000000,
+  CreateBankBatches1796300000000,
+  CreateOverdueAlerts1796400000000,
 ];

@@ -64,7 +64,7 @@ export interface RoundCast {
 /** Demo product ids by generic name, as the seed created them. */
 export type DemoCatalogue = Map<string, string[]>;
 
-interface Player {
+export interface Player {
   actor: Actor;
   org: Organisation;
 }
@@ -111,7 +111,7 @@ function byId(a: string, b: string): number {
  * Actors exactly as a request would carry them: an access token with the claims AuthService
  * issues, resolved by the identity context's own resolver.
  */
-async function players(
+export async function players(
   app: INestApplicationContext,
   usernames: string[],
 ): Promise<Map<string, Player>> {

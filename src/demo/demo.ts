@@ -8,6 +8,7 @@ import { Role } from '../common/auth/roles';
 import { JsonLogger } from '../common/logging/json-logger';
 import { MovableClock } from '../common/movable-clock';
 import { ConfigError, loadConfig } from '../config/config';
+import { JobQueue } from '../jobs/job-queue';
 import { Decimal, roundTo } from '../database/decimal';
 import { CreateListingPriceRequest } from '../modules/catalog/listing-prices/dto/listing-price.dto';
 import { ListingPricesService } from '../modules/catalog/listing-prices/listing-prices.service';
@@ -38,6 +39,7 @@ import {
   DEMO_SUPPLIERS,
 } from './demo-data';
 import { dto } from './demo-request';
+import { describeExecution, ExecutionCast, seedExecution } from './demo-execution';
 import { DemoCatalogue, describeRounds, RoundCast, seedRounds } from './demo-rounds';
 
 /** Every demo login shares this password; the script prints it with the usernames. */
@@ -91,6 +93,7 @@ async function platformAdmin(app: INestApplicationContext): Promise<Actor> {
 interface Seeded {
   logins: Login[];
   cast: RoundCast;
+  buyers: ExecutionCast;
   catalogue: DemoCatalogue;
 }
 
@@ -184,8 +187,9 @@ async function seed(app: INestApplicationContext): Promise<Seeded> {
   await addUser('nj.admin', city, ['admin'], '南京市医保局 系统管理员');
   await addUser(OFFICER, city, ['procurement_officer'], '南京市医保局 采购经办');
   await addUser('nj.analyst', city, ['pricing_analyst'], '南京市医保局 价格监测');
-  for (const n of [1, 2, 3])
-    await addUser(`nj.fund${n}`, city, ['fund_officer'], `南京市医保局 结算经办${n}`);
+  const funds = [1, 2, 3].map((n) => `nj.fund${n}`);
+  for (const [n, username] of funds.entries())
+    await addUser(username, city, ['fund_officer'], `南京市医保局 结算经办${n + 1}`);
   await addUser('nj.supervisor', city, ['supervisor'], '南京市医保局 信用监管');
   await addUser('nj.auditor', city, ['auditor'], '南京市医保局 审计');
   await addUser(
@@ -328,6 +332,7 @@ async function seed(app: INestApplicationContext): Promise<Seeded> {
       hospitals: hospitalLogins,
       makers: makerLogins,
     },
+    buyers: { hospitals: hospitalLogins, makers: makerLogins, funds },
     catalogue,
   };
 }
@@ -345,9 +350,16 @@ async function main(): Promise<void> {
       console.log('The demo alliance is already in this database; nothing added.');
     } else {
       const started = Date.now();
-      const { logins, cast, catalogue } = await seed(app);
+      const { logins, cast, buyers, catalogue } = await seed(app);
       const seeded = Date.now();
       await seedRounds(app, clock, cast, catalogue);
+      // The award's follow-up jobs (payment standards) run in this process in embedded mode:
+      // they finish before the demo goes on, and before it closes the database.
+      const jobs = app.get(JobQueue);
+      await jobs.idle();
+      const played = Date.now();
+      await seedExecution(app, clock, buyers, catalogue);
+      await jobs.idle();
       const count = async (table: string) => {
         const rows = await ds.query<Array<{ n: string | number }>>(
           `SELECT COUNT(*) AS n FROM ${table}`,
@@ -360,16 +372,18 @@ async function main(): Promise<void> {
           `${await count('products')} products, ${await count('listing_prices')} listing prices.`,
       );
       console.log(
-        `Procurement rounds played in ${Date.now() - seeded} ms: ` +
+        `Procurement rounds played in ${played - seeded} ms: ` +
           `${await count('demand_reports')} demand reports, ${await count('bids')} bids, ` +
           `${await count('agreements')} agreements.`,
       );
+      console.log(`Execution and settlement played in ${Date.now() - played} ms.`);
       console.log(`\nLogins (password for all: ${DEMO_PASSWORD}):`);
       for (const l of logins)
         console.log(`  ${l.username.padEnd(14)} ${l.roles.join(',').padEnd(20)} ${l.organisation}`);
     }
     console.log(`\nProcurement rounds (as ${OFFICER} sees them):`);
     for (const line of await describeRounds(app, OFFICER)) console.log(line);
+    console.log(`\nExecution and settlement: ${await describeExecution(app)}`);
     const database =
       config.database.type === 'sqlite' ? config.database.path : config.database.database;
     console.log(

@@ -4,7 +4,10 @@ import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { JobHandlerRegistry } from '../../jobs/handler-registry';
 import { CatalogModule } from '../catalog/catalog.module';
+import { DeliveryLine } from '../execution/deliveries/delivery.entity';
 import { ExecutionModule } from '../execution/execution.module';
+import { ImportKindRegistry } from '../imports/import-kind.registry';
+import { Region } from '../identity/regions/region.entity';
 import { Agreement } from '../procurement/awards/agreement.entity';
 import { Lot, LotSpec } from '../procurement/lots/lot.entity';
 import { Round } from '../procurement/rounds/round.entity';
@@ -26,10 +29,19 @@ import { LedgerCheck } from './ledger/ledger-check.service';
 import { LedgerController } from './ledger/ledger.controller';
 import { LedgerQueries } from './ledger/ledger-queries.service';
 import { LedgerService } from './ledger/ledger.service';
+import { BankBatch, BankBatchItem } from './bank/bank-batch.entity';
+import { BankController } from './bank/bank.controller';
+import { BankResultsImportKind } from './bank/bank-results.kind';
+import { PaymentInstructions } from './bank/payment-instructions.service';
 import { Payment } from './payments/payment.entity';
 import { PaymentsController } from './payments/payments.controller';
 import { PaymentsService } from './payments/payments.service';
 import { PrepaymentOffsets } from './prepayment/prepayment-offsets';
+import { OVERDUE_CHECK, OverdueCheckJob } from './metrics/jobs/overdue-check.job';
+import { MetricsController } from './metrics/metrics.controller';
+import { OverdueAlert } from './metrics/overdue-alert.entity';
+import { OverdueAlerts } from './metrics/overdue-alerts.service';
+import { PaymentDeadlines } from './metrics/payment-deadlines.service';
 import {
   RECONCILIATION_DEADLINES,
   ReconciliationDeadlinesJob,
@@ -61,6 +73,10 @@ import { StatementsController } from './statements/statements.controller';
     ]),
     // §S3 the direct settlement cycle.
     TypeOrmModule.forFeature([Statement, StatementLine, Dispute, Review, Payment]),
+    // §S3.5 payment instruction files and the bank's results.
+    TypeOrmModule.forFeature([BankBatch, BankBatchItem]),
+    // §S4 deadlines and metrics read delivery lines (execution's table contract) and regions.
+    TypeOrmModule.forFeature([OverdueAlert, DeliveryLine, Region]),
     CatalogModule,
     ExecutionModule,
   ],
@@ -71,6 +87,8 @@ import { StatementsController } from './statements/statements.controller';
     RetentionController,
     StatementsController,
     PaymentsController,
+    BankController,
+    MetricsController,
   ],
   providers: [
     LedgerService,
@@ -87,6 +105,11 @@ import { StatementsController } from './statements/statements.controller';
     StatementQueries,
     ReconciliationDeadlinesJob,
     PaymentsService,
+    PaymentInstructions,
+    BankResultsImportKind,
+    PaymentDeadlines,
+    OverdueAlerts,
+    OverdueCheckJob,
     // §S2 offsets from the prepayments ledger; one instance, shared with direct callers.
     { provide: PrepaymentOffsets, useExisting: LedgerPrepaymentOffsets },
   ],
@@ -97,15 +120,24 @@ export class SettlementModule implements OnModuleInit {
     private readonly jobs: JobHandlerRegistry,
     private readonly standardsOnAward: PaymentStandardsOnAwardJob,
     private readonly reconciliationDeadlines: ReconciliationDeadlinesJob,
+    private readonly importKinds: ImportKindRegistry,
+    private readonly bankResults: BankResultsImportKind,
+    private readonly overdueCheck: OverdueCheckJob,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.jobs.register(this.standardsOnAward);
     this.jobs.register(this.reconciliationDeadlines);
+    this.importKinds.register(this.bankResults);
     this.jobs.schedule({
       ...RECONCILIATION_DEADLINES,
       everyMs: this.config.settlementCycle.deadlineCheckSeconds * 1000,
+    });
+    this.jobs.register(this.overdueCheck);
+    this.jobs.schedule({
+      ...OVERDUE_CHECK,
+      everyMs: this.config.paymentDeadlines.overdueCheckSeconds * 1000,
     });
   }
 }

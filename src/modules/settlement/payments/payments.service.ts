@@ -7,7 +7,7 @@ import { registerUniqueConstraint } from '../../../common/errors/unique-constrai
 import { page, Page, skipTake } from '../../../common/pagination';
 import { Decimal } from '../../../database/decimal';
 import { TransactionRunner } from '../../../database/transaction-runner';
-import { AuditService } from '../../audit/audit.service';
+import { AuditChange, AuditService } from '../../audit/audit.service';
 import { OrganisationDirectory } from '../../identity/organisations/organisation-directory.service';
 import { Region } from '../../identity/regions/region.entity';
 import { checkIdempotencyKey } from '../ledger/domain/journal-rules';
@@ -27,6 +27,13 @@ registerUniqueConstraint('uq_settlement_payments__statement_id', {
   code: 'SETTLEMENT.STATEMENT_ALREADY_PAID',
   message: 'The statement was paid at the same moment by another request',
 });
+
+/** An audit entry of a bank result, for the caller to record after its ledger postings. */
+export interface BankResultAudit {
+  action: string;
+  entity: { type: string; id: string };
+  change: AuditChange;
+}
 
 export interface PaymentResult {
   payment: PaymentView;
@@ -168,6 +175,70 @@ export class PaymentsService {
       const payment = await m.getRepository(Payment).findOneByOrFail({ id });
       return { payment: paymentView(payment, s), replayed: false };
     });
+  }
+
+  /**
+   * §S3.5 the bank's answer for an instructed (or earlier failed) payment, inside the caller's
+   * transaction with the payment already locked. Paid: the money leaves the fund, Dr supplier
+   * payable / Cr fund, once per payment (key `bank-paid:<id>`). Failed: no journal, so the
+   * supplier payable stays open and the payment goes out again in the next instruction file.
+   * Returns the audit entry instead of writing it: a file posts many journals, and the ledger's
+   * lock order puts the audit head after the last of them, so the caller records them at the end.
+   */
+  async recordBankResult(
+    m: EntityManager,
+    actor: Actor,
+    payment: Payment,
+    outcome: { result: 'paid'; bankReference: string; paidAt: Date } | { result: 'failed' },
+    context: { batchId: string; failureReason: string | null },
+  ): Promise<BankResultAudit> {
+    if (payment.status === 'paid')
+      throw statementError(
+        'STATEMENT_ALREADY_PAID',
+        `Payment ${payment.id} is already paid with bank reference ${payment.bankReference ?? ''}`,
+        { paymentId: payment.id },
+      );
+    const s = await m.getRepository(Statement).findOneByOrFail({ id: payment.statementId });
+    let journalId: string | null = null;
+    if (outcome.result === 'paid') {
+      const payable = await this.ledger.account(m, {
+        type: 'supplier_payable',
+        ownerId: s.supplierId,
+      });
+      const fund = await this.ledger.account(m, {
+        type: 'fund',
+        regionCode: await this.poolingRegion(m, s.hospitalId),
+      });
+      const amount = payment.amount.toFixed(2);
+      const journal = await this.ledger.post(m, actor, {
+        kind: 'payment',
+        memo: `Statement ${statementCode(s.period, s.id)} paid by the bank (${outcome.bankReference})`,
+        idempotencyKey: `bank-paid:${payment.id}`,
+        lines: [
+          { accountId: payable.id, debit: amount, credit: null },
+          { accountId: fund.id, debit: null, credit: amount },
+        ],
+      });
+      journalId = journal.id;
+      payment.bankReference = outcome.bankReference;
+      payment.paidAt = outcome.paidAt;
+    }
+    const before = payment.status;
+    payment.status = outcome.result;
+    await m.getRepository(Payment).save(payment);
+    return {
+      action: `payment.${outcome.result}`,
+      entity: { type: 'payment', id: payment.id },
+      change: {
+        before: { status: before },
+        after: {
+          status: payment.status,
+          bankReference: payment.bankReference,
+          journalId,
+          ...context,
+        },
+      },
+    };
   }
 
   async list(actor: Actor, query: PaymentQuery): Promise<Page<PaymentView>> {

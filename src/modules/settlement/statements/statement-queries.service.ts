@@ -6,6 +6,7 @@ import { page, Page, skipTake } from '../../../common/pagination';
 import { forUpdate } from '../../../database/dialect';
 import { IdentityScope } from '../../identity/scope/identity-scope.service';
 import { statementCode } from './domain/statement-rules';
+import { DisputeListItem, DisputeQuery } from './dto/dispute-query.dto';
 import {
   DisputeView,
   StatementDetailView,
@@ -145,6 +146,39 @@ export class StatementQueries {
         decidedAt: r.decidedAt.toISOString(),
       })),
     };
+  }
+
+  /** Disputes on statements the actor sees, oldest first unless `order=desc`. */
+  async listDisputes(actor: Actor, query: DisputeQuery): Promise<Page<DisputeListItem>> {
+    const qb = this.disputes
+      .createQueryBuilder('d')
+      .innerJoinAndMapOne('d.statement', Statement, 's', 's.id = d.statementId');
+    this.restrict(qb, actor, 's');
+    if (query.status === 'open') qb.andWhere("d.status = 'open'");
+    if (query.status === 'resolved') qb.andWhere("d.status IN ('accepted', 'rejected')");
+    if (query.period) qb.andWhere('s.period = :period', { period: query.period });
+    if (query.hospitalId) qb.andWhere('s.hospitalId = :hid', { hid: query.hospitalId });
+    if (query.supplierId) qb.andWhere('s.supplierId = :sid', { sid: query.supplierId });
+    const { skip, take } = skipTake(query);
+    const [rows, total] = await qb
+      .orderBy('d.id', query.order === 'desc' ? 'DESC' : 'ASC')
+      .skip(skip)
+      .take(take)
+      .getManyAndCount();
+    return page(
+      rows.map((d) => {
+        const s = (d as Dispute & { statement: Statement }).statement;
+        return {
+          ...disputeView(d),
+          statementCode: statementCode(s.period, s.id),
+          period: s.period,
+          hospitalId: s.hospitalId,
+          supplierId: s.supplierId,
+        };
+      }),
+      total,
+      query,
+    );
   }
 
   async disputeById(id: string): Promise<Dispute> {

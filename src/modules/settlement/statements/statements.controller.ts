@@ -14,6 +14,7 @@ import {
   StatementPage,
   StatementQuery,
 } from './dto/statement.dto';
+import { DisputePage, DisputeQuery } from './dto/dispute-query.dto';
 import { StatementCycle } from './statement-cycle.service';
 import { StatementGeneration } from './statement-generation.service';
 import { StatementQueries } from './statement-queries.service';
@@ -57,6 +58,14 @@ export class StatementsController {
   @ApiOkResponse({ type: StatementPage })
   list(@CurrentActor() actor: Actor, @Query() query: StatementQuery): Promise<StatementPage> {
     return this.queries.list(actor, query);
+  }
+
+  @Get('disputes')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Disputed statement lines in the caller’s scope (§S3.2)' })
+  @ApiOkResponse({ type: DisputePage })
+  disputes(@CurrentActor() actor: Actor, @Query() query: DisputeQuery): Promise<DisputePage> {
+    return this.queries.listDisputes(actor, query);
   }
 
   @Get('statements/:id')

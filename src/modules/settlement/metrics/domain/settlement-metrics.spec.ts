@@ -1,5 +1,10 @@
 import {
+  chinaDayStart,
   daysBetween,
+  deadlineWindows,
+  emptyTotals,
+  groupMetrics,
+  periodWindows,
   daysToPayment,
   GroupMetrics,
   MetricLine,
@@ -422,5 +427,107 @@ describe('settlement metrics (§S4)', () => {
     ],
   ])('refuses %s', (_, bad, message) => {
     expect(() => settlementMetrics([bad], now)).toThrow(message);
+  });
+});
+
+describe('deadline windows agree with the payment clock (§S4)', () => {
+  const now = at('2027-08-10T03:00:00Z'); // 11:00 on 10 August, China time
+  const windows = deadlineWindows(now);
+
+  it('puts the boundaries at China midnights', () => {
+    expect(windows).toEqual({
+      today: '2027-08-10',
+      // 10 August − 30 days = 11 July: accepted before it, due before today.
+      overdueBefore: at('2027-07-10T16:00:00Z'),
+      // 10 August − 30 + 5 + 1 = 17 July.
+      dueSoonBefore: at('2027-07-16T16:00:00Z'),
+    });
+  });
+
+  it.each<[string, PaymentClock['state']]>([
+    ['2027-07-10T15:59:59Z', 'overdue'],
+    ['2027-07-10T16:00:00Z', 'due_soon'],
+    ['2027-07-16T15:59:59Z', 'due_soon'],
+    ['2027-07-16T16:00:00Z', 'pending'],
+  ])('a line accepted at %s is %s either way', (accepted, state) => {
+    const acceptedAt = at(accepted);
+    expect(paymentClock({ acceptedAt, paidAt: null }, now).state).toBe(state);
+    const windowed =
+      acceptedAt < windows.overdueBefore
+        ? 'overdue'
+        : acceptedAt < windows.dueSoonBefore
+          ? 'due_soon'
+          : 'pending';
+    expect(windowed).toBe(state);
+  });
+
+  it.each([['2027-13-01'], ['27-01-01'], ['']])('rejects the date %p', (date) => {
+    expect(() => chinaDayStart(date)).toThrow('date: must be YYYY-MM-DD');
+  });
+});
+
+describe('period windows', () => {
+  it.each<[string, string, string[]]>([
+    ['2027-11', '2028-02', ['2027-11', '2027-12', '2028-01', '2028-02']],
+    ['2027-06', '2027-06', ['2027-06']],
+    ['2027-07', '2027-06', []],
+  ])('%s..%s', (from, to, periods) => {
+    expect(periodWindows(from, to).map((w) => w.period)).toEqual(periods);
+  });
+
+  it('bounds a month at China midnights', () => {
+    expect(periodWindows('2027-12', '2027-12')[0]).toEqual({
+      period: '2027-12',
+      start: at('2027-11-30T16:00:00Z'),
+      end: at('2027-12-31T16:00:00Z'),
+    });
+  });
+
+  it.each([
+    ['2027-13', '2027-12', 'from'],
+    ['2027-01', '2027-1', 'to'],
+  ])('rejects %s..%s naming %s', (from, to, field) => {
+    expect(() => periodWindows(from, to)).toThrow(`${field}: must be a month YYYY-MM`);
+  });
+});
+
+describe('group metrics from SQL totals', () => {
+  it.each<[string, Partial<ReturnType<typeof emptyTotals>>, Partial<GroupMetrics>]>([
+    [
+      'nothing accepted',
+      {},
+      { settlementRate: null, onTimeRate: null, averageDaysToPayment: null, dueAmount: '0.00' },
+    ],
+    [
+      // 300 settled of 400 accepted; due = 300 + 50 overdue; on time 200 ÷ 350; (10 + 41) ÷ 2.
+      'mixed',
+      {
+        lines: 4,
+        acceptedAmount: '400.00',
+        settledAmount: '300.00',
+        paidLines: 2,
+        daysToPaymentSum: 51,
+        onTimeAmount: '200.00',
+        overdueAmount: '50.00',
+        overdueLines: 1,
+        disputedAmount: '50.00',
+      },
+      {
+        settlementRate: '0.7500',
+        dueAmount: '350.00',
+        onTimeRate: '0.5714',
+        averageDaysToPayment: '25.50',
+        overdueLines: 1,
+        disputedAmount: '50.00',
+      },
+    ],
+  ])('%s', (_, totals, expected) => {
+    expect(groupMetrics({ ...emptyTotals('drug'), ...totals })).toMatchObject(expected);
+  });
+
+  it('rejects totals where more was settled than accepted', () => {
+    expect(() =>
+      groupMetrics({ ...emptyTotals('drug'), acceptedAmount: '1.00', settledAmount: '2.00' }),
+    ).toThrow('totals: need onTime ≤ settled ≤ accepted');
   });
 });

@@ -213,56 +213,168 @@ export function settlementMetrics(
   now: Date,
   params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
 ): GroupMetrics[] {
-  return SETTLEMENT_GROUPS.map((group) => {
-    let accepted = new Decimal(0);
-    let settled = new Decimal(0);
-    let due = new Decimal(0);
-    let onTime = new Decimal(0);
-    let overdue = new Decimal(0);
-    let disputed = new Decimal(0);
-    let count = 0;
-    let paid = 0;
-    let overdueLines = 0;
-    let days = 0;
-    lines.forEach((line, i) => {
-      if (!SETTLEMENT_GROUPS.includes(line.group))
-        throw new Error(
-          `lines[${i}].group: must be drug or consumable, got ${JSON.stringify(line.group)}`,
-        );
-      if (line.group !== group) return;
-      const amount = amountOf(`lines[${i}].amount`, line.amount);
-      const clock = paymentClock(line, now, params);
-      count += 1;
-      accepted = accepted.plus(amount);
-      if (line.disputed) disputed = disputed.plus(amount);
-      if (clock.daysToPayment !== null) {
-        paid += 1;
-        days += clock.daysToPayment;
-        settled = settled.plus(amount);
-        due = due.plus(amount);
-        if (clock.state === 'paid_on_time') onTime = onTime.plus(amount);
-      } else if (clock.state === 'overdue') {
-        overdueLines += 1;
-        overdue = overdue.plus(amount);
-        due = due.plus(amount);
-      }
-    });
-    const rate = (part: Decimal, whole: Decimal) =>
-      whole.isZero() ? null : roundTo(part.div(whole), RATE_SCALE);
-    return {
-      group,
-      lines: count,
-      acceptedAmount: roundTo(accepted, SCALE.amount),
-      settledAmount: roundTo(settled, SCALE.amount),
-      settlementRate: rate(settled, accepted),
-      dueAmount: roundTo(due, SCALE.amount),
-      onTimeAmount: roundTo(onTime, SCALE.amount),
-      onTimeRate: rate(onTime, due),
-      paidLines: paid,
-      averageDaysToPayment: paid === 0 ? null : roundTo(new Decimal(days).div(paid), 2),
-      overdueLines,
-      overdueAmount: roundTo(overdue, SCALE.amount),
-      disputedAmount: roundTo(disputed, SCALE.amount),
-    };
+  const totals = SETTLEMENT_GROUPS.map((group) => emptyTotals(group));
+  lines.forEach((line, i) => {
+    if (!SETTLEMENT_GROUPS.includes(line.group))
+      throw new Error(
+        `lines[${i}].group: must be drug or consumable, got ${JSON.stringify(line.group)}`,
+      );
+    const t = totals[SETTLEMENT_GROUPS.indexOf(line.group)];
+    const amount = amountOf(`lines[${i}].amount`, line.amount);
+    const clock = paymentClock(line, now, params);
+    const add = (sum: string) => roundTo(new Decimal(sum).plus(amount), SCALE.amount);
+    t.lines += 1;
+    t.acceptedAmount = add(t.acceptedAmount);
+    if (line.disputed) t.disputedAmount = add(t.disputedAmount);
+    if (clock.daysToPayment !== null) {
+      t.paidLines += 1;
+      t.daysToPaymentSum += clock.daysToPayment;
+      t.settledAmount = add(t.settledAmount);
+      if (clock.state === 'paid_on_time') t.onTimeAmount = add(t.onTimeAmount);
+    } else if (clock.state === 'overdue') {
+      t.overdueLines += 1;
+      t.overdueAmount = add(t.overdueAmount);
+    }
   });
+  return totals.map(groupMetrics);
+}
+
+/**
+ * What SQL aggregates per group (period × region × group) so that the ratios are computed here
+ * once, the same way for the line-by-line path above and for the database's sums.
+ */
+export interface GroupTotals {
+  group: SettlementGroup;
+  lines: number;
+  acceptedAmount: string;
+  /** Lines paid by `now`: their amount, count and summed days to payment. */
+  settledAmount: string;
+  paidLines: number;
+  daysToPaymentSum: number;
+  /** Paid lines paid on or before their due date. */
+  onTimeAmount: string;
+  /** Unpaid lines past their due date. */
+  overdueAmount: string;
+  overdueLines: number;
+  disputedAmount: string;
+}
+
+export function emptyTotals(group: SettlementGroup): GroupTotals {
+  return {
+    group,
+    lines: 0,
+    acceptedAmount: '0.00',
+    settledAmount: '0.00',
+    paidLines: 0,
+    daysToPaymentSum: 0,
+    onTimeAmount: '0.00',
+    overdueAmount: '0.00',
+    overdueLines: 0,
+    disputedAmount: '0.00',
+  };
+}
+
+/** The §S4 figures of one group from its totals (see settlementMetrics for the definitions). */
+export function groupMetrics(t: GroupTotals): GroupMetrics {
+  const accepted = amountOf('acceptedAmount', t.acceptedAmount);
+  const settled = amountOf('settledAmount', t.settledAmount);
+  const onTime = amountOf('onTimeAmount', t.onTimeAmount);
+  const overdue = amountOf('overdueAmount', t.overdueAmount);
+  const disputed = amountOf('disputedAmount', t.disputedAmount);
+  checkDays('paidLines', t.paidLines);
+  checkDays('daysToPaymentSum', t.daysToPaymentSum);
+  if (settled.gt(accepted) || onTime.gt(settled))
+    throw new Error(
+      `totals: need onTime ≤ settled ≤ accepted, got ${t.onTimeAmount} / ${t.settledAmount} / ${t.acceptedAmount}`,
+    );
+  const due = settled.plus(overdue);
+  const rate = (part: Decimal, whole: Decimal) =>
+    whole.isZero() ? null : roundTo(part.div(whole), RATE_SCALE);
+  return {
+    group: t.group,
+    lines: t.lines,
+    acceptedAmount: roundTo(accepted, SCALE.amount),
+    settledAmount: roundTo(settled, SCALE.amount),
+    settlementRate: rate(settled, accepted),
+    dueAmount: roundTo(due, SCALE.amount),
+    onTimeAmount: roundTo(onTime, SCALE.amount),
+    onTimeRate: rate(onTime, due),
+    paidLines: t.paidLines,
+    averageDaysToPayment:
+      t.paidLines === 0 ? null : roundTo(new Decimal(t.daysToPaymentSum).div(t.paidLines), 2),
+    overdueLines: t.overdueLines,
+    overdueAmount: roundTo(overdue, SCALE.amount),
+    disputedAmount: roundTo(disputed, SCALE.amount),
+  };
+}
+
+/** The instant a China business date begins (00:00 UTC+8). */
+export function chinaDayStart(date: string): Date {
+  const at = new Date(`${date}T00:00:00+08:00`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(at.getTime()))
+    throw new Error(`date: must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  return at;
+}
+
+export interface DeadlineWindows {
+  /** China business date of `now`. */
+  today: string;
+  /** Unpaid lines accepted before this instant are overdue. */
+  overdueBefore: Date;
+  /** Unpaid lines accepted from overdueBefore up to this instant are due soon; later, pending. */
+  dueSoonBefore: Date;
+}
+
+/**
+ * paymentClock's unpaid states as acceptance-time windows, so a query compares `accepted_at`
+ * with two instants (index-friendly and the same SQL on both dialects) instead of computing a
+ * due date per row: a line accepted on China date A is overdue iff A + paymentDays < today,
+ * i.e. A < today − paymentDays; due soon iff A ≤ today − paymentDays + dueSoonDays.
+ */
+export function deadlineWindows(
+  now: Date,
+  params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
+): DeadlineWindows {
+  checkInstant('now', now);
+  checkDays('paymentDays', params.paymentDays);
+  checkDays('dueSoonDays', params.dueSoonDays);
+  const today = chinaDate(now);
+  return {
+    today,
+    overdueBefore: chinaDayStart(addDays(today, -params.paymentDays)),
+    dueSoonBefore: chinaDayStart(addDays(today, params.dueSoonDays + 1 - params.paymentDays)),
+  };
+}
+
+const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export interface PeriodWindow {
+  period: string;
+  /** [start, end) in China time. */
+  start: Date;
+  end: Date;
+}
+
+/** The months `from`..`to` (YYYY-MM, inclusive) as China-time windows; empty when from > to. */
+export function periodWindows(from: string, to: string): PeriodWindow[] {
+  for (const [field, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const)
+    if (!PERIOD.test(value))
+      throw new Error(`${field}: must be a month YYYY-MM, got ${JSON.stringify(value)}`);
+  const out: PeriodWindow[] = [];
+  let [y, m] = from.split('-').map(Number);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  for (let period = from; period <= to;) {
+    const [ny, nm] = m === 12 ? [y + 1, 1] : [y, m + 1];
+    const next = `${ny}-${pad(nm)}`;
+    out.push({
+      period,
+      start: chinaDayStart(`${period}-01`),
+      end: chinaDayStart(`${next}-01`),
+    });
+    [y, m, period] = [ny, nm, next];
+  }
+  return out;
 }

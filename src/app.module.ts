@@ -11,10 +11,12 @@ import { DatabaseModule } from './database/database.module';
 import { JobsModule } from './jobs/jobs.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
+import { CreditModule } from './modules/credit/credit.module';
 import { ExecutionModule } from './modules/execution/execution.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { ImportsModule } from './modules/imports/imports.module';
+import { MonitoringModule } from './modules/monitoring/monitoring.module';
 import { ProcurementModule } from './modules/procurement/procurement.module';
 import { SettlementModule } from './modules/settlement/settlement.module';
 
@@ -27,6 +29,8 @@ export const CONTEXT_MODULES = [
   ProcurementModule,
   ExecutionModule,
   SettlementModule,
+  MonitoringModule,
+  CreditModule,
 ];
 
 /** HTTP entry: routes, guards, validation and the error envelope. */

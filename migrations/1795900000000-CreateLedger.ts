@@ -1,32 +1,8 @@
-import {
-  MigrationInterface,
-  QueryRunner,
-  Table,
-  TableCheck,
-  TableForeignKey,
-  TableIndex,
-  TableUnique,
-} from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableCheck } from 'typeorm';
 import { migrationColumns } from '../src/database/dialect';
+import { fk, unique, index } from '../src/database/migration-keys';
 
 type Columns = ReturnType<typeof migrationColumns>;
-
-function fk(table: string, column: string, target: string, targetColumn = 'id'): TableForeignKey {
-  return new TableForeignKey({
-    name: `fk_${table}__${column}`,
-    columnNames: [column],
-    referencedTableName: target,
-    referencedColumnNames: [targetColumn],
-  });
-}
-
-function unique(table: string, ...columns: string[]): TableUnique {
-  return new TableUnique({ name: `uq_${table}__${columns.join('__')}`, columnNames: columns });
-}
-
-function index(table: string, ...columns: string[]): TableIndex {
-  return new TableIndex({ name: `ix_${table}__${columns.join('__')}`, columnNames: columns });
-}
 
 /** §S1 the double-entry ledger: accounts, cached balances, journals and their lines. */
 export class CreateLedger1795900000000 implements MigrationInterface {

@@ -1,31 +1,8 @@
-import {
-  MigrationInterface,
-  QueryRunner,
-  Table,
-  TableForeignKey,
-  TableIndex,
-  TableUnique,
-} from 'typeorm';
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { migrationColumns } from '../src/database/dialect';
+import { fk, unique, index } from '../src/database/migration-keys';
 
 type Columns = ReturnType<typeof migrationColumns>;
-
-function fk(table: string, column: string, target: string): TableForeignKey {
-  return new TableForeignKey({
-    name: `fk_${table}__${column}`,
-    columnNames: [column],
-    referencedTableName: target,
-    referencedColumnNames: ['id'],
-  });
-}
-
-function unique(table: string, ...columns: string[]): TableUnique {
-  return new TableUnique({ name: `uq_${table}__${columns.join('__')}`, columnNames: columns });
-}
-
-function index(table: string, ...columns: string[]): TableIndex {
-  return new TableIndex({ name: `ix_${table}__${columns.join('__')}`, columnNames: columns });
-}
 
 /** §E3 usage and stock reports (进销存) and §E4 monthly completion snapshots. */
 export class CreateUsage1796100000000 implements MigrationInterface {

@@ -1,31 +1,8 @@
-import {
-  MigrationInterface,
-  QueryRunner,
-  Table,
-  TableForeignKey,
-  TableIndex,
-  TableUnique,
-} from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableUnique } from 'typeorm';
 import { migrationColumns } from '../src/database/dialect';
+import { fk, unique, index } from '../src/database/migration-keys';
 
 type Columns = ReturnType<typeof migrationColumns>;
-
-function fk(table: string, column: string, target: string, targetColumn = 'id'): TableForeignKey {
-  return new TableForeignKey({
-    name: `fk_${table}__${column}`,
-    columnNames: [column],
-    referencedTableName: target,
-    referencedColumnNames: [targetColumn],
-  });
-}
-
-function unique(table: string, ...columns: string[]): TableUnique {
-  return new TableUnique({ name: `uq_${table}__${columns.join('__')}`, columnNames: columns });
-}
-
-function index(table: string, ...columns: string[]): TableIndex {
-  return new TableIndex({ name: `ix_${table}__${columns.join('__')}`, columnNames: columns });
-}
 
 /**
  * §S2 prepayments and their offsets, §S5 payment standards with history, §S6 surplus retention

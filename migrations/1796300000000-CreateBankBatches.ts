@@ -1,15 +1,8 @@
-import { MigrationInterface, QueryRunner, Table, TableIndex, TableUnique } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { migrationColumns } from '../src/database/dialect';
+import { unique, index } from '../src/database/migration-keys';
 
 type Columns = ReturnType<typeof migrationColumns>;
-
-function unique(table: string, ...columns: string[]): TableUnique {
-  return new TableUnique({ name: `uq_${table}__${columns.join('__')}`, columnNames: columns });
-}
-
-function index(table: string, ...columns: string[]): TableIndex {
-  return new TableIndex({ name: `ix_${table}__${columns.join('__')}`, columnNames: columns });
-}
 
 /** §S3.5 payment instruction files for the bank and the results the bank sends back. */
 export class CreateBankBatches1796300000000 implements MigrationInterface {

@@ -5,6 +5,7 @@ import {
   SelectQueryBuilder,
   TableColumnOptions,
 } from 'typeorm';
+import { Decimal } from './decimal';
 
 export type Dialect = 'mysql' | 'sqlite';
 
@@ -93,4 +94,29 @@ export function migrationColumns(qr: QueryRunner) {
  */
 export function forUpdate<T extends object>(qb: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
   return dialectOf(qb.connection) === 'mysql' ? qb.setLock('pessimistic_write') : qb;
+}
+
+/**
+ * Exact SQL sum of a DECIMAL column with `scale` places. MySQL sums DECIMALs exactly; SQLite
+ * holds them as doubles, whose plain SUM can drift by a binary fraction, so there the values are
+ * summed as whole units of the last place (exact integers). Read the result with `exactSum`.
+ */
+export function exactSumSql(
+  source: DataSource | EntityManager,
+  column: string,
+  scale: number,
+): string {
+  return dialectOf(source) === 'mysql'
+    ? `COALESCE(SUM(${column}), 0)`
+    : `COALESCE(SUM(CAST(ROUND(${column} * ${10 ** scale}) AS INTEGER)), 0)`;
+}
+
+/** The value of an `exactSumSql` column. */
+export function exactSum(
+  source: DataSource | EntityManager,
+  raw: string | number | null | undefined,
+  scale: number,
+): Decimal {
+  const value = new Decimal(raw ?? 0);
+  return dialectOf(source) === 'mysql' ? value : value.div(10 ** scale);
 }

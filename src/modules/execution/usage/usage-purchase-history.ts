@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Decimal, roundTo, SCALE } from '../../../database/decimal';
-import { dialectOf } from '../../../database/dialect';
+import { exactSum, exactSumSql } from '../../../database/dialect';
 import { PurchaseHistory } from '../../procurement/demand/purchase-history';
 import { Lot } from '../../procurement/lots/lot.entity';
 import { representativeQuantity } from '../completion/domain/completion';
@@ -9,22 +9,16 @@ import { chinaDate } from '../deliveries/domain/delivery-rules';
 import { twelveMonthsBefore } from './domain/usage-rules';
 import { UsageRecord } from './usage.entity';
 
-/**
- * Exact sums of DECIMAL(18,3) quantities: MySQL sums DECIMALs exactly; SQLite holds them as
- * doubles, so there they are summed as whole thousandths (exact integers) and scaled back.
- */
+/** Σ of DECIMAL(18,3) quantities, exact on both dialects. */
 export function sumQuantitySql(m: EntityManager | DataSource, column: string): string {
-  return dialectOf(m) === 'mysql'
-    ? `COALESCE(SUM(${column}), 0)`
-    : `COALESCE(SUM(CAST(ROUND(${column} * 1000) AS INTEGER)), 0)`;
+  return exactSumSql(m, column, SCALE.quantity);
 }
 
 export function quantityFromSum(
   m: EntityManager | DataSource,
   raw: string | number | null | undefined,
 ): Decimal {
-  const value = new Decimal(raw ?? 0);
-  return dialectOf(m) === 'mysql' ? value : value.div(1000);
+  return exactSum(m, raw, SCALE.quantity);
 }
 
 /**

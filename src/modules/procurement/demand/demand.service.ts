@@ -6,7 +6,7 @@ import { Clock } from '../../../common/clock';
 import { DomainError } from '../../../common/errors/domain-error';
 import { page, Page, skipTake } from '../../../common/pagination';
 import { Decimal, roundTo, SCALE } from '../../../database/decimal';
-import { dialectOf, forUpdate } from '../../../database/dialect';
+import { dialectOf, exactSum, exactSumSql, forUpdate } from '../../../database/dialect';
 import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditChange, AuditService } from '../../audit/audit.service';
 import { CatalogDirectory } from '../../catalog/products/catalog-directory.service';
@@ -128,21 +128,6 @@ async function lockShared(m: EntityManager, round: Round): Promise<Round> {
     throw procurementError('ROUND_NOT_FOUND', `Round ${round.id} not found`, { id: round.id });
   round.status = rows[0].status;
   return round;
-}
-
-/**
- * Quantities summed exactly: MySQL sums DECIMALs exactly, SQLite holds them as doubles, so there
- * they are summed as whole thousandths (exact integers) and scaled back.
- */
-function sumQuantitySql(m: EntityManager, column: string): string {
-  return dialectOf(m) === 'mysql'
-    ? `COALESCE(SUM(${column}), 0)`
-    : `COALESCE(SUM(CAST(ROUND(${column} * 1000) AS INTEGER)), 0)`;
-}
-
-function quantityFromSum(m: EntityManager, raw: string | number | null | undefined): string {
-  const value = new Decimal(raw ?? 0);
-  return roundTo(dialectOf(m) === 'mysql' ? value : value.div(1000), SCALE.quantity);
 }
 
 export interface DemandAuditEntry {
@@ -650,7 +635,7 @@ export class DemandService {
         .createQueryBuilder()
         .select('d.lot_id', 'lotId')
         .addSelect('COUNT(*)', 'n')
-        .addSelect(sumQuantitySql(m, 'd.quantity'), 'total')
+        .addSelect(exactSumSql(m, 'd.quantity', SCALE.quantity), 'total')
         .from(DemandReport, 'd')
         .where('d.round_id = :roundId', { roundId: round.id })
         .groupBy('d.lot_id')
@@ -681,7 +666,7 @@ export class DemandService {
             lotId: l.id,
             lotCode: l.code,
             reports: r ? Number(r.n) : 0,
-            totalQuantity: quantityFromSum(m, r?.total),
+            totalQuantity: roundTo(exactSum(m, r?.total, SCALE.quantity), SCALE.quantity),
           };
         }),
       },

@@ -8,6 +8,7 @@ import {
   SettlementCast,
   statementsApi,
 } from '../factories/statements';
+import { makeOrganisation, makeRegion, makeUser } from '../factories/identity';
 import { bearer, startApp, TestApp } from '../setup/test-app';
 import { TestClock } from '../setup/test-clock';
 
@@ -91,8 +92,13 @@ describe('settlement statements', () => {
     clock.passes('2027-04-01T09:00:00+08:00');
     await generate('2027-13', 400);
     const first = await generate('2027-03');
-    expect(first.body).toMatchObject({ period: '2027-03' });
-    expect(first.body.statementsCreated).toBeGreaterThanOrEqual(2);
+    // The officer's city holds one hospital here: its two statements, four lines.
+    expect(first.body).toEqual({
+      period: '2027-03',
+      statementsCreated: 2,
+      linesAdded: 4,
+      statements: 2,
+    });
 
     const page = await mine('2027-03');
     expect(page.total).toBe(2);
@@ -113,7 +119,12 @@ describe('settlement statements', () => {
     );
     expect(statementB).toMatchObject({ amount: '127.40', lineCount: 1 });
 
-    await generate('2027-03');
+    expect((await generate('2027-03')).body).toEqual({
+      period: '2027-03',
+      statementsCreated: 0,
+      linesAdded: 0,
+      statements: 2,
+    });
     const again = await mine('2027-03');
     expect(again.items.map((s) => [s.id, s.amount, s.lineCount]).sort()).toEqual(
       page.items.map((s) => [s.id, s.amount, s.lineCount]).sort(),
@@ -254,6 +265,11 @@ describe('settlement statements', () => {
     );
     expect(twice.body.code).toBe('SETTLEMENT.DISPUTE_ALREADY_RESOLVED');
     expect((await detail(statementA.id)).disputedAmount).toBe('0.00');
+    expect((await detail(statementA.id)).lines.map((l) => l.status)).toEqual([
+      'billed',
+      'carried',
+      'billed',
+    ]);
 
     clock.passes('2027-05-01T09:00:00+08:00');
     await generate('2027-04');
@@ -266,8 +282,33 @@ describe('settlement statements', () => {
       lineCount: 1,
     });
     expect(next.lines.map((l) => [l.deliveryLineId, l.status])).toEqual([[linesA[1].id, 'billed']]);
-    // The first statement keeps its own figures.
-    expect(await detail(statementA.id)).toMatchObject({ amount: '382.20', status: 'approved' });
+    // The first statement keeps its own figures, and shows where the line went.
+    const first = await detail(statementA.id);
+    expect(first).toMatchObject({ amount: '382.20', status: 'approved', lineCount: 2 });
+    expect(first.lines.map((l) => [l.deliveryLineId, l.status])).toEqual([
+      [linesA[0].id, 'billed'],
+      [linesA[1].id, 'carried'],
+      [linesA[2].id, 'billed'],
+    ]);
+    // A line is disputed once, wherever it is billed.
+    const again = await post(
+      cast.hospital.token,
+      `/statements/${next.id}/lines/${next.lines[0].id}/dispute`,
+      { reason: 'again' },
+      409,
+    );
+    expect(again.body.code).toBe('SETTLEMENT.LINE_NOT_DISPUTABLE');
+    const foreign = await post(
+      cast.hospital.token,
+      `/statements/${next.id}/lines/${linesA[0].id}/dispute`,
+      { reason: 'not on this statement' },
+      404,
+    );
+    expect(foreign.body.code).toBe('SETTLEMENT.STATEMENT_LINE_NOT_FOUND');
+    // Generating April again changes nothing: the carried line is billed once.
+    const rerun = await generate('2027-04');
+    expect(rerun.body).toMatchObject({ statementsCreated: 0, linesAdded: 0, statements: 1 });
+    expect(await detail(next.id)).toMatchObject({ amount: '95.55', lineCount: 1 });
   });
 
   it('sends a rejected statement back to reconciliation with a new review cycle', async () => {
@@ -311,5 +352,102 @@ describe('settlement statements', () => {
     // 7 × 31.85 = 222.95
     expect(await detail(statement.id)).toMatchObject({ amount: '222.95', lineCount: 1 });
     expect((await detail(statement.id)).lines.map((l) => l.deliveryLineId)).toEqual([may[0].id]);
+  });
+});
+
+/**
+ * Generation in the officer's region scope: a city officer bills the hospitals of its city only,
+ * a province officer its whole province, and another region's officer its own, afterwards.
+ */
+describe('statement generation by region', () => {
+  let t: TestApp;
+  let clock: TestClock;
+  let a: SettlementCast;
+  let b: SettlementCast;
+  let provinceOfficer: string;
+  let elsewhere: SettlementCast;
+
+  const post = (token: string, path: string, body: object, expected = 200) =>
+    t.http().post(statementsApi(path)).set(bearer(token)).send(body).expect(expected);
+  const generate = async (token: string) =>
+    (await post(token, '/statements/generate', { period: '2027-11' })).body as Record<
+      string,
+      unknown
+    >;
+  const list = async (token: string) =>
+    (await t.http().get(statementsApi('/statements?period=2027-11')).set(bearer(token)).expect(200))
+      .body as { items: Array<{ hospitalId: string; amount: string }>; total: number };
+
+  beforeAll(async () => {
+    clock = new TestClock();
+    t = await startApp(
+      { RECONCILIATION_CHECK_SECONDS: '86400' },
+      { providers: [{ provide: Clock, useValue: clock }] },
+    );
+    clock.passes('2027-11-10T10:00:00+08:00');
+    a = await makeSettlementCast(t);
+    b = await makeSettlementCast(t);
+    // A hospital of A's province outside A's city.
+    const city = await makeRegion(t, { parent: a.regions.province });
+    const hospital = await makeOrganisation(t, 'hospital', { regionCode: city.code });
+    const user = await makeUser(t, hospital, ['hospital_user']);
+    elsewhere = { ...a, hospital: { org: hospital, token: user.token, userId: user.user.id } };
+    const authority = await makeOrganisation(t, 'authority', {
+      regionCode: a.regions.province.code,
+    });
+    provinceOfficer = (await makeUser(t, authority, ['fund_officer'])).token;
+    // 2 × 31.85 = 63.70 (A), 3 × 31.85 = 95.55 (A's province), 5 × 31.85 = 159.25 (B).
+    await acceptedDelivery(t, a, a.suppliers[0], ['2']);
+    await acceptedDelivery(t, elsewhere, a.suppliers[0], ['3']);
+    await acceptedDelivery(t, b, b.suppliers[0], ['5']);
+    clock.passes('2027-12-01T09:00:00+08:00');
+  });
+  afterAll(() => t.close());
+
+  it('bills only the hospitals in the officer’s region, each region in its turn', async () => {
+    const cityA = a.officers[0].token;
+    expect(await generate(cityA)).toEqual({
+      period: '2027-11',
+      statementsCreated: 1,
+      linesAdded: 1,
+      statements: 1,
+    });
+    expect((await list(cityA)).items.map((s) => [s.hospitalId, s.amount])).toEqual([
+      [a.hospital.org.id, '63.70'],
+    ]);
+    // Nothing was generated for B's region, nor for the rest of A's province.
+    expect((await list(b.officers[0].token)).total).toBe(0);
+    expect((await list(provinceOfficer)).total).toBe(1);
+
+    expect(await generate(provinceOfficer)).toEqual({
+      period: '2027-11',
+      statementsCreated: 1,
+      linesAdded: 1,
+      statements: 2,
+    });
+    expect((await list(provinceOfficer)).items.map((s) => [s.hospitalId, s.amount]).sort()).toEqual(
+      [
+        [a.hospital.org.id, '63.70'],
+        [elsewhere.hospital.org.id, '95.55'],
+      ].sort(),
+    );
+    expect((await list(b.officers[0].token)).total).toBe(0);
+
+    expect(await generate(b.officers[0].token)).toEqual({
+      period: '2027-11',
+      statementsCreated: 1,
+      linesAdded: 1,
+      statements: 1,
+    });
+    expect((await list(b.officers[0].token)).items.map((s) => [s.hospitalId, s.amount])).toEqual([
+      [b.hospital.org.id, '159.25'],
+    ]);
+    // A's officer again: its one statement, untouched, and nothing of B's counted.
+    expect(await generate(cityA)).toEqual({
+      period: '2027-11',
+      statementsCreated: 0,
+      linesAdded: 0,
+      statements: 1,
+    });
   });
 });

@@ -17,7 +17,9 @@ import { chunks } from '../../modules/catalog/imports/product-import.kinds';
 import { Organisation } from '../../modules/identity/organisations/organisation.entity';
 import { SYSTEM } from '../../modules/audit/audit.service';
 import { periodWindow } from '../../modules/settlement/statements/domain/statement-rules';
+import { Statement } from '../../modules/settlement/statements/statement.entity';
 import { StatementGeneration } from '../../modules/settlement/statements/statement-generation.service';
+import { StatementQueries } from '../../modules/settlement/statements/statement-queries.service';
 import { loadDataset } from '../dataset';
 import { planDataset } from '../domain/dataset-plan';
 import { formatNumber, result, BenchResult } from '../domain/report';
@@ -80,7 +82,9 @@ function scratchNames(prefix: string) {
  * GROUP BY`". Bulk-loads one month of orders, deliveries and accepted lines with set-based
  * `INSERT … SELECT` from small generator tables (hospital × supplier pairs × delivery slots ×
  * order items), then times the real StatementGeneration.generate for that month against one
- * `INSERT … SELECT … GROUP BY` of the same rows into hospital × supplier totals.
+ * `INSERT … SELECT … GROUP BY` of the same rows into hospital × supplier totals, and checks the
+ * result: statements and totals equal to the reference's, one statement's lines read back
+ * (membership is by acceptance window, not copied) equal to its stored totals.
  */
 export const statementsScenario: Scenario = {
   name: NAME,
@@ -336,6 +340,19 @@ export const statementsScenario: Scenario = {
           `statements do not match the reference: ${generated.linesAdded} lines billed of ` +
             `${lineCount}, ${billed[0].n} statements for ${check[0].n} pairs, ` +
             `${billedTotal.toFixed(2)} billed against ${refTotal.toFixed(2)}`,
+        );
+
+      // Membership is read, not copied: one statement's lines, read back through the same
+      // query its detail page uses, must add up to the totals generation stored.
+      const sample = await m0
+        .getRepository(Statement)
+        .findOneOrFail({ where: { period }, order: { id: 'ASC' } });
+      const lines = await app.get(StatementQueries).linesOf(sample);
+      const linesTotal = lines.reduce((sum, l) => sum.add(l.amount), new Decimal(0));
+      if (lines.length !== sample.lineCount || !linesTotal.eq(sample.amount))
+        throw new Error(
+          `statement ${sample.id} reads ${lines.length} lines of ${linesTotal.toFixed(2)}, ` +
+            `generated with ${sample.lineCount} lines of ${sample.amount.toFixed(2)}`,
         );
 
       const details = {

@@ -39,15 +39,40 @@ export interface AcceptedLinesQuery {
  *
  * Set-based generation may read the table directly with `INSERT … SELECT`; the contract is:
  * table `delivery_lines`, rows `WHERE decision = 'accepted' AND accepted_at >= :from AND
- * accepted_at < :to` (index `ix_delivery_lines__accepted_at__hospital_id__supplier_id`), columns
+ * accepted_at < :to` (index `ix_delivery_lines__accepted_at__hospital_id__supplier_id`), or the
+ * same for one hospital × supplier (index
+ * `ix_delivery_lines__hospital_id__accepted_at__supplier_id`), columns
  * `id, delivery_id, order_id, order_line_id, hospital_id, supplier_id, product_id,
  * quantity DECIMAL(18,3), unit_price DECIMAL(18,6), amount DECIMAL(18,2), accepted_at`.
  * `amount` is final (rounded once); a decision is never changed, so an accepted row is
- * immutable.
+ * immutable. `accepted_at` is the server's time when the hospital accepted, never supplied by a
+ * caller, so the lines of a closed acceptance window never change: settlement defines a
+ * statement's lines as such a window and does not copy them.
  */
 @Injectable()
 export class AcceptedLines {
   constructor(@InjectRepository(DeliveryLine) private readonly lines: Repository<DeliveryLine>) {}
+
+  /**
+   * Which of `productIds` this supplier has delivered and had accepted: the products a
+   * distributor distributed, which a credit case against it may name (§K1).
+   */
+  async deliveredProductIds(
+    supplierId: string,
+    productIds: string[],
+    manager?: EntityManager,
+  ): Promise<Set<string>> {
+    if (productIds.length === 0) return new Set();
+    const rows = await (manager ?? this.lines.manager)
+      .getRepository(DeliveryLine)
+      .createQueryBuilder('x')
+      .select('DISTINCT x.productId', 'productId')
+      .where("x.decision = 'accepted'")
+      .andWhere('x.supplierId = :sid', { sid: supplierId })
+      .andWhere('x.productId IN (:...pids)', { pids: [...new Set(productIds)] })
+      .getRawMany<{ productId: string | number }>();
+    return new Set(rows.map((r) => String(r.productId)));
+  }
 
   async page(query: AcceptedLinesQuery, manager?: EntityManager): Promise<AcceptedLine[]> {
     const qb = (manager ?? this.lines.manager)

@@ -1,19 +1,23 @@
 import { EntityManager } from 'typeorm';
 import { dialectOf } from '../../../database/dialect';
+import { billedOn } from '../statements/statement-membership';
 
 /**
  * SQL fragments over `delivery_lines dl` for §S4, shared by the deadline list, the metrics and
- * the overdue check. A line is paid when its statement line is billed on a statement whose
- * payment is `paid` (a bank reference was given) by `:now`; an instructed payment has not
- * reached the supplier yet. A line whose dispute was upheld (`struck`) is owed by nobody and
- * leaves every figure. Parameters: `:now`.
+ * the overdue check. A line is paid when the statement that bills it (the statement of its
+ * acceptance window, or the later one it was carried onto after a dispute: see
+ * statements/statement-membership.ts) has a payment that is `paid` (a bank reference was given)
+ * by `:now`; an instructed payment has not reached the supplier yet. A line whose dispute was
+ * upheld (`struck`) is owed by nobody and leaves every figure. Parameters: `:now`. The alias
+ * `dl` needs the columns id, hospital_id, supplier_id, decision, accepted_at, order_line_id.
  */
-export const PAID_LINE = `SELECT 1 FROM settlement_statement_lines psl
-  INNER JOIN settlement_payments pp ON pp.statement_id = psl.statement_id
-  WHERE psl.delivery_line_id = dl.id AND psl.status = 'billed' AND pp.status = 'paid'
-    AND pp.paid_at <= :now`;
+export const PAID_LINE = `SELECT 1 FROM settlement_statements ps
+  INNER JOIN settlement_payments pp ON pp.statement_id = ps.id
+  WHERE ps.hospital_id = dl.hospital_id AND ps.supplier_id = dl.supplier_id
+    AND pp.status = 'paid' AND pp.paid_at <= :now
+    AND ${billedOn('ps', 'dl')}`;
 
-export const STRUCK_LINE = `SELECT 1 FROM settlement_statement_lines struck
+export const STRUCK_LINE = `SELECT 1 FROM settlement_line_exceptions struck
   WHERE struck.delivery_line_id = dl.id AND struck.status = 'struck'`;
 
 /** Lines in settlement's scope (SETTLEMENT_SCOPE=vbp: ordered under an agreement only). */

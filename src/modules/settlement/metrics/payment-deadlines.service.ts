@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository, SelectQueryBuilder } from 'typeorm';
+import { Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor, regionInScope } from '../../../common/auth/actor';
 import { Clock } from '../../../common/clock';
 import { page, skipTake } from '../../../common/pagination';
@@ -11,7 +11,8 @@ import { Product } from '../../catalog/products/product.entity';
 import { DeliveryLine } from '../../execution/deliveries/delivery.entity';
 import { Organisation } from '../../identity/organisations/organisation.entity';
 import { Region } from '../../identity/regions/region.entity';
-import { StatementLine } from '../statements/statement.entity';
+import { LineException } from '../statements/statement.entity';
+import { inScopeOf } from '../statements/statement-membership';
 import { StatementQueries } from '../statements/statement-queries.service';
 import {
   deadlineWindows,
@@ -71,7 +72,6 @@ export class PaymentDeadlines {
     private readonly statements: StatementQueries,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectRepository(DeliveryLine) private readonly lines: Repository<DeliveryLine>,
-    @InjectRepository(StatementLine) private readonly statementLines: Repository<StatementLine>,
     @InjectRepository(Region) private readonly regions: Repository<Region>,
   ) {}
 
@@ -123,10 +123,7 @@ export class PaymentDeadlines {
       .skip(skip)
       .take(take)
       .getManyAndCount();
-    const billed = rows.length
-      ? await this.statementLines.find({ where: { deliveryLineId: In(rows.map((r) => r.id)) } })
-      : [];
-    const byLine = new Map(billed.map((l) => [l.deliveryLineId, l]));
+    const byLine = await this.placements(rows.map((r) => r.id));
     const items = rows.map((dl): DeadlineView => {
       const clock = paymentClock({ acceptedAt: dl.acceptedAt!, paidAt: null }, now, params);
       const on = byLine.get(dl.id);
@@ -143,10 +140,57 @@ export class PaymentDeadlines {
         daysLeft: clock.daysLeft,
         daysOverdue: clock.daysOverdue,
         statementId: on?.statementId ?? null,
-        disputed: on?.status === 'disputed',
+        disputed: on?.disputed ?? false,
       };
     });
     return page(items, total, query);
+  }
+
+  /**
+   * Where each line stands in settlement: the statement that bills it (its window's, the later
+   * one a carried line went to) or shows it (disputed, struck, carried and waiting), and whether
+   * a dispute on it is open. Lines on no statement yet are absent.
+   */
+  private async placements(
+    ids: string[],
+  ): Promise<Map<string, { statementId: string | null; disputed: boolean }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.lines
+      .createQueryBuilder('dl')
+      .leftJoin(LineException, 'e', 'e.deliveryLineId = dl.id')
+      .leftJoin('settlement_statements', 'hs', this.homeStatement('hs'))
+      .select('dl.id', 'line_id')
+      .addSelect('hs.id', 'home_id')
+      .addSelect('e.status', 'status')
+      .addSelect('e.statement_id', 'excepted_on')
+      .addSelect('e.carried_to_statement_id', 'carried_to')
+      .where('dl.id IN (:...ids)', { ids })
+      .getRawMany<{
+        line_id: string | number;
+        home_id: string | number | null;
+        status: string | null;
+        excepted_on: string | number | null;
+        carried_to: string | number | null;
+      }>();
+    const id = (v: string | number | null) => (v === null ? null : String(v));
+    return new Map(
+      rows.map((r) => {
+        const statementId =
+          r.status === null
+            ? id(r.home_id)
+            : r.status === 'excluded'
+              ? null
+              : (id(r.carried_to) ?? id(r.excepted_on));
+        return [String(r.line_id), { statementId, disputed: r.status === 'disputed' }];
+      }),
+    );
+  }
+
+  /** Join condition: `s` is the statement whose window holds line `dl`. */
+  private homeStatement(s: string): string {
+    return `${s}.hospital_id = dl.hospital_id AND ${s}.supplier_id = dl.supplier_id
+      AND ${s}.period_start <= dl.accepted_at AND ${s}.period_end > dl.accepted_at
+      AND ${inScopeOf(s, 'dl')}`;
   }
 
   /**
@@ -196,11 +240,15 @@ export class PaymentDeadlines {
     const when = (cond: string, then: string) => `CASE WHEN ${cond} THEN ${then} ELSE 0 END`;
     const rows = await qb
       .innerJoin(Product, 'pr', 'pr.id = dl.productId')
-      .leftJoin(StatementLine, 'sl', 'sl.deliveryLineId = dl.id')
+      .leftJoin(LineException, 'e', 'e.deliveryLineId = dl.id')
+      .leftJoin('settlement_statements', 'hs', this.homeStatement('hs'))
+      // The paying statement: the window's when the line has no exception, the later one when
+      // it was carried; a disputed, struck or excluded line has none.
       .leftJoin(
         'settlement_payments',
         'p',
-        "p.statement_id = sl.statement_id AND sl.status = 'billed' AND p.status = 'paid' AND p.paid_at <= :now",
+        `p.statement_id = (CASE WHEN e.id IS NULL THEN hs.id WHEN e.status = 'carried' THEN e.carried_to_statement_id END)
+          AND p.status = 'paid' AND p.paid_at <= :now`,
       )
       .andWhere('dl.acceptedAt >= :metricsFrom AND dl.acceptedAt < :metricsTo', {
         metricsFrom: windows[0].start,
@@ -222,7 +270,7 @@ export class PaymentDeadlines {
         `SUM(${when('p.id IS NULL AND dl.accepted_at < :overdueBefore', '1')})`,
         'overdue_lines',
       )
-      .addSelect(sumCents(when("sl.status = 'disputed'", 'dl.amount')), 'disputed')
+      .addSelect(sumCents(when("e.status = 'disputed'", 'dl.amount')), 'disputed')
       .setParameters({ paymentDays: params.paymentDays, overdueBefore })
       .groupBy('bucket')
       .addGroupBy('pr.category')

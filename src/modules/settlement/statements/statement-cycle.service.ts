@@ -5,6 +5,7 @@ import { Clock } from '../../../common/clock';
 import { registerUniqueConstraint } from '../../../common/errors/unique-constraints';
 import { AppConfig } from '../../../config/config';
 import { APP_CONFIG } from '../../../config/config.module';
+import { Decimal } from '../../../database/decimal';
 import { forUpdate } from '../../../database/dialect';
 import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditService, SYSTEM } from '../../audit/audit.service';
@@ -25,7 +26,7 @@ import {
   ReviewRequest,
   StatementDetailView,
 } from './dto/statement.dto';
-import { Dispute, Review, Statement, StatementLine } from './statement.entity';
+import { Dispute, LineException, Review, Statement } from './statement.entity';
 import { statementError } from './statement.errors';
 import { disputeView, StatementQueries } from './statement-queries.service';
 
@@ -40,6 +41,12 @@ registerUniqueConstraint('uq_settlement_reviews__statement_id__cycle__level', {
   columns: ['statement_id', 'cycle', 'level'],
   code: 'SETTLEMENT.STATEMENT_STATE_CONFLICT',
   message: 'This review level was decided at the same moment by another officer',
+});
+registerUniqueConstraint('uq_settlement_line_exceptions__delivery_line_id', {
+  table: 'settlement_line_exceptions',
+  columns: ['delivery_line_id'],
+  code: 'SETTLEMENT.LINE_NOT_DISPUTABLE',
+  message: 'The line was disputed at the same moment',
 });
 registerUniqueConstraint('uq_settlement_disputes__statement_line_id', {
   table: 'settlement_disputes',
@@ -132,14 +139,7 @@ export class StatementCycle {
             party,
           },
         );
-      const line = isId(lineId)
-        ? await forUpdate(
-            m
-              .getRepository(StatementLine)
-              .createQueryBuilder('l')
-              .where('l.id = :lineId AND l.statementId = :id', { lineId, id: s.id }),
-          ).getOne()
-        : null;
+      const line = isId(lineId) ? (await this.queries.linesOf(s, m, lineId))[0] : undefined;
       if (!line)
         throw statementError(
           'STATEMENT_LINE_NOT_FOUND',
@@ -157,9 +157,20 @@ export class StatementCycle {
           { id: s.id, lineId: line.id, lineStatus: line.status, disputeId: earlier?.id ?? null },
         );
       const now = this.clock.now();
-      await m.getRepository(StatementLine).update({ id: line.id }, { status: 'disputed' });
-      s.amount = s.amount.minus(line.amount);
-      s.disputedAmount = s.disputedAmount.plus(line.amount);
+      const amount = new Decimal(line.amount);
+      // The exception takes the line out of its statement; its unique key holds a line to one.
+      await m.getRepository(LineException).insert({
+        deliveryLineId: line.id,
+        statementId: s.id,
+        carriedToStatementId: null,
+        hospitalId: s.hospitalId,
+        supplierId: s.supplierId,
+        amount,
+        status: 'disputed',
+        updatedAt: now,
+      });
+      s.amount = s.amount.minus(amount);
+      s.disputedAmount = s.disputedAmount.plus(amount);
       s.lineCount -= 1;
       s.hospitalConfirmedAt = null;
       s.hospitalConfirmedBy = null;
@@ -172,7 +183,7 @@ export class StatementCycle {
         statementLineId: line.id,
         party,
         reason: body.reason.trim(),
-        amount: line.amount,
+        amount,
         raisedBy: actor.id,
         raisedAt: now,
         status: 'open',
@@ -184,7 +195,7 @@ export class StatementCycle {
         'statement.line_disputed',
         { type: 'statement', id: s.id },
         {
-          after: { lineId: line.id, disputeId: newId, party, amount: line.amount.toFixed(2) },
+          after: { lineId: line.id, disputeId: newId, party, amount: amount.toFixed(2) },
         },
       );
       return newId;
@@ -228,8 +239,11 @@ export class StatementCycle {
         },
       );
       await m
-        .getRepository(StatementLine)
-        .update({ id: dispute.statementLineId }, { status: accepted ? 'carried' : 'struck' });
+        .getRepository(LineException)
+        .update(
+          { deliveryLineId: dispute.statementLineId },
+          { status: accepted ? 'carried' : 'struck', updatedAt: now },
+        );
       // The line no longer waits on its original statement.
       await m
         .getRepository(Statement)

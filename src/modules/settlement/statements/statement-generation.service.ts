@@ -5,11 +5,13 @@ import { Clock } from '../../../common/clock';
 import { registerUniqueConstraint } from '../../../common/errors/unique-constraints';
 import { AppConfig } from '../../../config/config';
 import { APP_CONFIG } from '../../../config/config.module';
-import { dialectOf } from '../../../database/dialect';
 import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditService, SYSTEM } from '../../audit/audit.service';
+import { Organisation } from '../../identity/organisations/organisation.entity';
+import { IdentityScope } from '../../identity/scope/identity-scope.service';
 import { checkPeriod, periodWindow, reconciliationDeadline } from './domain/statement-rules';
 import { GenerationView } from './dto/statement.dto';
+import { inWindowOf, sumAmounts } from './statement-membership';
 import { statementError } from './statement.errors';
 
 registerUniqueConstraint('uq_settlement_statements__hospital_id__supplier_id__period', {
@@ -18,34 +20,28 @@ registerUniqueConstraint('uq_settlement_statements__hospital_id__supplier_id__pe
   code: 'SETTLEMENT.STATEMENT_STATE_CONFLICT',
   message: 'Statements of this period were generated at the same moment; run the generation again',
 });
-registerUniqueConstraint('uq_settlement_statement_lines__delivery_line_id', {
-  table: 'settlement_statement_lines',
-  columns: ['delivery_line_id'],
-  code: 'SETTLEMENT.STATEMENT_STATE_CONFLICT',
-  message: 'A delivery line was billed at the same moment by another generation; run it again',
-});
 
-/**
- * Σ of DECIMAL(18,2) amounts in SQL. SQLite keeps DECIMAL as REAL, whose plain SUM can drift by
- * a binary fraction; summing whole cents is exact there. MySQL sums DECIMAL exactly.
- */
-function sumAmounts(m: EntityManager, column: string): string {
-  return dialectOf(m) === 'mysql'
-    ? `COALESCE(SUM(${column}), 0)`
-    : `COALESCE(ROUND(SUM(ROUND(${column} * 100))) / 100.0, 0)`;
+/** Which hospitals a run covers: SQL over a hospital-id column, with its parameters. */
+interface HospitalScope {
+  where: (column: string) => string;
+  params: Record<string, unknown>;
 }
 
 /**
- * §S3.1 statement generation, set-based: one `INSERT … SELECT … GROUP BY` opens the missing
- * statements of the period, one `INSERT … SELECT` bills the accepted delivery lines no statement
- * holds yet (the unique key on `delivery_line_id` makes that exactly once), one `UPDATE` moves
- * lines whose dispute was resolved for them onto the new statement, one `UPDATE … (SELECT SUM …)`
- * sets the totals. All in one transaction: a failure anywhere leaves nothing, and a rerun
- * continues where the data says, so generation is idempotent and retry-safe.
+ * §S3.1 statement generation, set-based. Membership is by acceptance window (see
+ * statement-membership.ts), so generating a period is one `INSERT … SELECT … GROUP BY` over the
+ * period's accepted delivery lines that opens each missing hospital × supplier statement with
+ * its totals, plus small statements over the exception rows only:
+ * - lines carried before this period (their dispute was resolved for them) and not yet on a
+ *   statement join the pair's statement of this period (opened for them if needed) while it
+ *   is open — reconciling and confirmed by neither side; otherwise they wait for a later one;
+ * - exceptions recorded before their window's statement existed (only from rows converted by
+ *   the 1796500000000 migration) leave the new statement's totals and take it as their own.
+ * All in one transaction: a failure anywhere leaves nothing, and a rerun finds every statement
+ * it made, so generation is idempotent and retry-safe.
  *
- * Lines read from delivery_lines under the contract of execution's AcceptedLines. Every accepted
- * line before the period's end not yet billed is taken, so a line whose own period's statement
- * was already past reconciliation is billed on the next period's statement, never lost.
+ * A fund officer generates the statements of hospitals in its region scope; the platform's own
+ * runs (SYSTEM) and officers without a region cover every hospital.
  */
 @Injectable()
 export class StatementGeneration {
@@ -53,12 +49,13 @@ export class StatementGeneration {
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly scope: IdentityScope,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async generate(actor: Actor | typeof SYSTEM, period: string): Promise<GenerationView> {
     checkPeriod(period);
-    const { end } = periodWindow(period);
+    const { start, end } = periodWindow(period);
     const now = this.clock.now();
     if (now.getTime() < end.getTime())
       throw statementError(
@@ -67,16 +64,34 @@ export class StatementGeneration {
         { field: 'period', endsAt: end.toISOString() },
       );
     return this.tx.run(async (m) => {
-      const before = await this.counts(m, period);
+      const hospitals = this.hospitalScope(m, actor);
       const deadline = reconciliationDeadline(
         now,
         this.config.settlementCycle.reconciliationWorkingDays,
       );
-      await this.run(m, this.insertStatements(), { period, end, now, deadline });
-      await this.run(m, this.insertLines(), { period, end });
-      await this.run(m, this.carryResolvedLines(), { period });
-      await this.run(m, this.updateTotals(m), { period });
-      const after = await this.counts(m, period);
+      const params = {
+        ...hospitals.params,
+        period,
+        start,
+        end,
+        now,
+        deadline,
+        scope: this.config.settlementCycle.scope,
+      };
+      const before = await this.counts(m, hospitals, params);
+      await this.run(m, this.insertFromWindow(m, hospitals), params);
+      // The exception steps only when there are such rows: a correlated UPDATE over the
+      // period's statements costs a probe per statement even when nothing matches.
+      if (await this.exists(m, 'x.statement_id IS NULL', params)) {
+        await this.run(m, this.subtractHomeless(m, hospitals), params);
+        await this.run(m, this.adoptHomeless(hospitals), params);
+      }
+      if (await this.exists(m, this.awaiting('x'), params)) {
+        await this.run(m, this.insertForCarried(hospitals), params);
+        await this.run(m, this.addCarried(m, hospitals), params);
+        await this.run(m, this.placeCarried(hospitals), params);
+      }
+      const after = await this.counts(m, hospitals, params);
       const result: GenerationView = {
         period,
         statementsCreated: after.statements - before.statements,
@@ -88,10 +103,29 @@ export class StatementGeneration {
         actor,
         'statements.generated',
         { type: 'settlement_period', id: period },
-        { after: result },
+        {
+          after: {
+            ...result,
+            regionCode: actor === SYSTEM ? null : actor.regionCode,
+          },
+        },
       );
       return result;
     });
+  }
+
+  /** The hospitals the actor's region scope covers, through IdentityScope's rule. */
+  private hospitalScope(m: EntityManager, actor: Actor | typeof SYSTEM): HospitalScope {
+    if (actor === SYSTEM || (actor.orgType === 'authority' && actor.regionPath === null))
+      return { where: () => '1 = 1', params: {} };
+    const qb = m
+      .getRepository(Organisation)
+      .createQueryBuilder('gen_org')
+      .select('gen_org.id')
+      .where("gen_org.type = 'hospital'");
+    this.scope.restrictOrganisations(qb, actor, 'gen_org');
+    const sub = qb.getQuery();
+    return { where: (column) => `${column} IN (${sub})`, params: qb.getParameters() };
   }
 
   private scopeJoin(): string {
@@ -100,68 +134,120 @@ export class StatementGeneration {
       : '';
   }
 
-  private unbilled(): string {
-    return `dl.decision = 'accepted' AND dl.accepted_at < :end
-      AND NOT EXISTS (SELECT 1 FROM settlement_statement_lines b WHERE b.delivery_line_id = dl.id)`;
+  private columns(): string {
+    return `INSERT INTO settlement_statements (hospital_id, supplier_id, period, period_start,
+        period_end, scope, status, amount, disputed_amount, line_count, generated_at,
+        reconciliation_deadline, review_cycle, review_level, updated_at)`;
   }
 
-  /** A statement takes new lines only while reconciling and before either side confirmed. */
+  /** A statement takes carried lines only while reconciling and before either side confirmed. */
   private open(alias: string): string {
     return `${alias}.status = 'reconciling' AND ${alias}.hospital_confirmed_at IS NULL
       AND ${alias}.supplier_confirmed_at IS NULL`;
   }
 
-  private insertStatements(): string {
-    return `INSERT INTO settlement_statements (hospital_id, supplier_id, period, status, amount,
-        disputed_amount, line_count, generated_at, reconciliation_deadline, review_cycle,
-        review_level, updated_at)
-      SELECT c.hospital_id, c.supplier_id, :period, 'reconciling', 0, 0, 0, :now, :deadline, 0, 0, :now
+  private missing(alias: string): string {
+    return `NOT EXISTS (SELECT 1 FROM settlement_statements x WHERE x.hospital_id = ${alias}.hospital_id
+      AND x.supplier_id = ${alias}.supplier_id AND x.period = :period)`;
+  }
+
+  /** The one pass over the period's lines: each missing pair's statement with its totals. */
+  private insertFromWindow(m: EntityManager, hospitals: HospitalScope): string {
+    return `${this.columns()}
+      SELECT g.hospital_id, g.supplier_id, :period, :start, :end, :scope, 'reconciling', g.amount,
+        0, g.line_count, :now, :deadline, 0, 0, :now
       FROM (
-        SELECT dl.hospital_id AS hospital_id, dl.supplier_id AS supplier_id
+        SELECT dl.hospital_id AS hospital_id, dl.supplier_id AS supplier_id,
+          ${sumAmounts(m, 'dl.amount')} AS amount, COUNT(*) AS line_count
         FROM delivery_lines dl ${this.scopeJoin()}
-        WHERE ${this.unbilled()}
-        UNION ALL
-        SELECT cl.hospital_id AS hospital_id, cl.supplier_id AS supplier_id
-        FROM settlement_statement_lines cl
-        INNER JOIN settlement_statements cs ON cs.id = cl.statement_id
-        WHERE cl.status = 'carried' AND cs.period < :period
+        WHERE dl.decision = 'accepted' AND dl.accepted_at >= :start AND dl.accepted_at < :end
+          AND ${hospitals.where('dl.hospital_id')}
+        GROUP BY dl.hospital_id, dl.supplier_id
+      ) g
+      WHERE ${this.missing('g')}`;
+  }
+
+  /**
+   * Exceptions without a statement of their own whose window is statement `s`'s. CROSS JOIN
+   * keeps SQLite's planner on the (few) exception rows first; MySQL reads it as an inner join.
+   */
+  private homelessIn(s: string, alias: string): string {
+    return `FROM settlement_line_exceptions ${alias}
+      CROSS JOIN delivery_lines ${alias}_dl ON ${alias}_dl.id = ${alias}.delivery_line_id
+      WHERE ${alias}.statement_id IS NULL AND ${inWindowOf(s, `${alias}_dl`)}`;
+  }
+
+  private subtractHomeless(m: EntityManager, hospitals: HospitalScope): string {
+    const t = 'settlement_statements';
+    return `UPDATE ${t} SET
+        amount = ROUND(amount - (SELECT ${sumAmounts(m, 'h.amount')} ${this.homelessIn(t, 'h')}), 2),
+        line_count = line_count - (SELECT COUNT(*) ${this.homelessIn(t, 'h')})
+      WHERE period = :period AND ${hospitals.where('hospital_id')}
+        AND EXISTS (SELECT 1 ${this.homelessIn(t, 'h')})`;
+  }
+
+  private adoptHomeless(hospitals: HospitalScope): string {
+    const t = 'settlement_line_exceptions';
+    const target = `FROM delivery_lines sdl
+      INNER JOIN settlement_statements s ON s.period = :period AND ${inWindowOf('s', 'sdl')}
+      WHERE sdl.id = ${t}.delivery_line_id`;
+    return `UPDATE ${t} SET statement_id = (SELECT s.id ${target}), updated_at = :now
+      WHERE statement_id IS NULL AND ${hospitals.where('hospital_id')}
+        AND EXISTS (SELECT 1 ${target})`;
+  }
+
+  /** Carried lines accepted before this period and on no later statement yet. */
+  private awaiting(e: string): string {
+    return `${e}.status = 'carried' AND ${e}.carried_to_statement_id IS NULL
+      AND EXISTS (SELECT 1 FROM delivery_lines ${e}_dl WHERE ${e}_dl.id = ${e}.delivery_line_id
+        AND ${e}_dl.accepted_at < :start)`;
+  }
+
+  private insertForCarried(hospitals: HospitalScope): string {
+    return `${this.columns()}
+      SELECT c.hospital_id, c.supplier_id, :period, :start, :end, :scope, 'reconciling', 0, 0, 0,
+        :now, :deadline, 0, 0, :now
+      FROM (
+        SELECT e.hospital_id AS hospital_id, e.supplier_id AS supplier_id
+        FROM settlement_line_exceptions e
+        WHERE ${this.awaiting('e')} AND ${hospitals.where('e.hospital_id')}
+        GROUP BY e.hospital_id, e.supplier_id
       ) c
-      WHERE NOT EXISTS (SELECT 1 FROM settlement_statements x WHERE x.hospital_id = c.hospital_id
-        AND x.supplier_id = c.supplier_id AND x.period = :period)
-      GROUP BY c.hospital_id, c.supplier_id`;
+      WHERE ${this.missing('c')}`;
   }
 
-  private insertLines(): string {
-    return `INSERT INTO settlement_statement_lines (statement_id, delivery_line_id, delivery_id,
-        hospital_id, supplier_id, product_id, quantity, unit_price, amount, accepted_at, status)
-      SELECT s.id, dl.id, dl.delivery_id, dl.hospital_id, dl.supplier_id, dl.product_id,
-        dl.quantity, dl.unit_price, dl.amount, dl.accepted_at, 'billed'
-      FROM delivery_lines dl ${this.scopeJoin()}
-      INNER JOIN settlement_statements s ON s.hospital_id = dl.hospital_id
-        AND s.supplier_id = dl.supplier_id AND s.period = :period AND ${this.open('s')}
-      WHERE ${this.unbilled()}`;
+  private addCarried(m: EntityManager, hospitals: HospitalScope): string {
+    const t = 'settlement_statements';
+    const of = `FROM settlement_line_exceptions e WHERE ${this.awaiting('e')}
+      AND e.hospital_id = ${t}.hospital_id AND e.supplier_id = ${t}.supplier_id`;
+    return `UPDATE ${t} SET
+        amount = ROUND(amount + (SELECT ${sumAmounts(m, 'e.amount')} ${of}), 2),
+        line_count = line_count + (SELECT COUNT(*) ${of}),
+        updated_at = :now
+      WHERE period = :period AND ${this.open(t)} AND ${hospitals.where('hospital_id')}
+        AND EXISTS (SELECT 1 ${of})`;
   }
 
-  private carryResolvedLines(): string {
-    const target = `SELECT s.id FROM settlement_statements s
-      WHERE s.hospital_id = settlement_statement_lines.hospital_id
-        AND s.supplier_id = settlement_statement_lines.supplier_id
-        AND s.period = :period AND ${this.open('s')}`;
-    return `UPDATE settlement_statement_lines
-      SET statement_id = (${target}), status = 'billed'
-      WHERE status = 'carried'
-        AND statement_id IN (SELECT cs.id FROM settlement_statements cs WHERE cs.period < :period)
-        AND EXISTS (${target})`;
+  private placeCarried(hospitals: HospitalScope): string {
+    const t = 'settlement_line_exceptions';
+    const target = `FROM settlement_statements s WHERE s.hospital_id = ${t}.hospital_id
+      AND s.supplier_id = ${t}.supplier_id AND s.period = :period AND ${this.open('s')}`;
+    return `UPDATE ${t} SET carried_to_statement_id = (SELECT s.id ${target}), updated_at = :now
+      WHERE ${this.awaiting(t)} AND ${hospitals.where('hospital_id')}
+        AND EXISTS (SELECT 1 ${target})`;
   }
 
-  private updateTotals(m: EntityManager): string {
-    const of = (status: string) =>
-      `FROM settlement_statement_lines l WHERE l.statement_id = settlement_statements.id AND l.status = '${status}'`;
-    return `UPDATE settlement_statements SET
-        amount = (SELECT ${sumAmounts(m, 'l.amount')} ${of('billed')}),
-        disputed_amount = (SELECT ${sumAmounts(m, 'l.amount')} ${of('disputed')}),
-        line_count = (SELECT COUNT(*) ${of('billed')})
-      WHERE period = :period AND ${this.open('settlement_statements')}`;
+  /** Whether any exception row `x` matches a condition. */
+  private async exists(
+    m: EntityManager,
+    condition: string,
+    params: Record<string, unknown>,
+  ): Promise<boolean> {
+    const [query, values] = m.connection.driver.escapeQueryWithParameters(
+      `SELECT 1 AS found FROM settlement_line_exceptions x WHERE ${condition} LIMIT 1`,
+      params,
+    );
+    return (await m.query<unknown[]>(query, values)).length > 0;
   }
 
   private async run(m: EntityManager, sql: string, params: Record<string, unknown>): Promise<void> {
@@ -169,16 +255,17 @@ export class StatementGeneration {
     await m.query(query, values);
   }
 
+  /** Statements of the period in the run's scope and the lines they bill. */
   private async counts(
     m: EntityManager,
-    period: string,
+    hospitals: HospitalScope,
+    params: Record<string, unknown>,
   ): Promise<{ statements: number; lines: number }> {
     const [query, values] = m.connection.driver.escapeQueryWithParameters(
-      `SELECT COUNT(DISTINCT s.id) AS statement_count, COUNT(l.id) AS line_count
+      `SELECT COUNT(*) AS statement_count, COALESCE(SUM(s.line_count), 0) AS line_count
        FROM settlement_statements s
-       LEFT JOIN settlement_statement_lines l ON l.statement_id = s.id
-       WHERE s.period = :period`,
-      { period },
+       WHERE s.period = :period AND ${hospitals.where('s.hospital_id')}`,
+      params,
     );
     const rows: Array<{ statement_count: string | number; line_count: string | number }> =
       await m.query(query, values);

@@ -10,10 +10,12 @@ import { DisputeListItem, DisputeQuery } from './dto/dispute-query.dto';
 import {
   DisputeView,
   StatementDetailView,
+  StatementLineView,
   StatementQuery,
   StatementView,
 } from './dto/statement.dto';
-import { Dispute, Review, Statement, StatementLine } from './statement.entity';
+import { DeliveryLine } from '../../execution/deliveries/delivery.entity';
+import { Dispute, LineException, LineStatus, Review, Statement } from './statement.entity';
 import { statementError } from './statement.errors';
 
 const isId = (v: string) => /^\d{1,18}$/.test(v);
@@ -70,7 +72,7 @@ export class StatementQueries {
   constructor(
     private readonly scope: IdentityScope,
     @InjectRepository(Statement) private readonly statements: Repository<Statement>,
-    @InjectRepository(StatementLine) private readonly lines: Repository<StatementLine>,
+    @InjectRepository(DeliveryLine) private readonly deliveryLines: Repository<DeliveryLine>,
     @InjectRepository(Review) private readonly reviews: Repository<Review>,
     @InjectRepository(Dispute) private readonly disputes: Repository<Dispute>,
   ) {}
@@ -119,24 +121,14 @@ export class StatementQueries {
 
   async detail(actor: Actor, id: string): Promise<StatementDetailView> {
     const s = await this.visibleStatement(actor, id);
-    const lines = await this.lines.find({ where: { statementId: s.id }, order: { id: 'ASC' } });
+    const lines = await this.linesOf(s);
     const reviews = await this.reviews.find({
       where: { statementId: s.id },
       order: { cycle: 'ASC', level: 'ASC' },
     });
     return {
       ...statementView(s),
-      lines: lines.map((l) => ({
-        id: l.id,
-        deliveryLineId: l.deliveryLineId,
-        deliveryId: l.deliveryId,
-        productId: l.productId,
-        quantity: l.quantity.toFixed(3),
-        unitPrice: l.unitPrice.toFixed(6),
-        amount: l.amount.toFixed(2),
-        acceptedAt: l.acceptedAt.toISOString(),
-        status: l.status,
-      })),
+      lines,
       reviews: reviews.map((r) => ({
         cycle: r.cycle,
         level: r.level,
@@ -146,6 +138,68 @@ export class StatementQueries {
         decidedAt: r.decidedAt.toISOString(),
       })),
     };
+  }
+
+  /**
+   * A statement's lines by the membership rule (statement-membership.ts): the pair's accepted
+   * delivery lines of its window and scope, with the status of their exception (a line excepted
+   * here keeps showing here: disputed, struck, or carried onward), then the lines carried onto
+   * it, billed here. A line is named by its delivery line's id. `lineId` narrows to one line.
+   */
+  async linesOf(s: Statement, m?: EntityManager, lineId?: string): Promise<StatementLineView[]> {
+    const repo = (m ?? this.deliveryLines.manager).getRepository(DeliveryLine);
+    const one = (qb: SelectQueryBuilder<DeliveryLine>) =>
+      lineId === undefined ? qb : qb.andWhere('dl.id = :lineId', { lineId });
+    const own = repo
+      .createQueryBuilder('dl')
+      .leftJoinAndMapOne('dl.exception', LineException, 'e', 'e.deliveryLineId = dl.id')
+      .where('dl.hospitalId = :hid AND dl.supplierId = :sid', {
+        hid: s.hospitalId,
+        sid: s.supplierId,
+      })
+      .andWhere("dl.decision = 'accepted'")
+      .andWhere('dl.acceptedAt >= :start AND dl.acceptedAt < :end', {
+        start: s.periodStart,
+        end: s.periodEnd,
+      })
+      .andWhere("(e.id IS NULL OR (e.statementId = :statementId AND e.status <> 'excluded'))", {
+        statementId: s.id,
+      });
+    if (s.scope === 'vbp')
+      own.andWhere(
+        'EXISTS (SELECT 1 FROM purchase_order_lines pol WHERE pol.id = dl.order_line_id AND pol.agreement_id IS NOT NULL)',
+      );
+    const carried = repo
+      .createQueryBuilder('dl')
+      .innerJoinAndMapOne(
+        'dl.exception',
+        LineException,
+        'e',
+        "e.deliveryLineId = dl.id AND e.status = 'carried' AND e.carriedToStatementId = :statementId",
+        { statementId: s.id },
+      );
+    type Row = DeliveryLine & { exception: LineException | null };
+    const view = (l: Row, status: LineStatus): StatementLineView => ({
+      id: l.id,
+      deliveryLineId: l.id,
+      deliveryId: l.deliveryId,
+      productId: l.productId,
+      quantity: l.quantity.toFixed(3),
+      unitPrice: l.unitPrice.toFixed(6),
+      amount: l.amount.toFixed(2),
+      acceptedAt: l.acceptedAt!.toISOString(),
+      status,
+    });
+    // 'excluded' exceptions were filtered out above; the others are line statuses.
+    const rows = [
+      ...((await one(own).getMany()) as Row[]).map((l) =>
+        view(l, (l.exception?.status as LineStatus | undefined) ?? 'billed'),
+      ),
+      ...((await one(carried).getMany()) as Row[]).map((l) => view(l, 'billed')),
+    ];
+    const byId = (a: StatementLineView, b: StatementLineView) =>
+      a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    return rows.sort(byId);
   }
 
   /** Disputes on statements the actor sees, oldest first unless `order=desc`. */

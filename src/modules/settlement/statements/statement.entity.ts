@@ -17,6 +17,17 @@ export class Statement {
   @Column({ type: 'varchar' })
   period!: string;
 
+  /** The period's window on China business dates: the statement bills lines accepted in it. */
+  @Column({ name: 'period_start', type: 'datetime', precision: 3 })
+  periodStart!: Date;
+
+  @Column({ name: 'period_end', type: 'datetime', precision: 3 })
+  periodEnd!: Date;
+
+  /** SETTLEMENT_SCOPE when it was generated: which of the window's lines it bills. */
+  @Column({ type: 'varchar' })
+  scope!: 'all' | 'vbp';
+
   @Column({ type: 'varchar' })
   status!: StatementStatus;
 
@@ -77,26 +88,43 @@ export class Statement {
 
 export const LINE_STATUSES = ['billed', 'disputed', 'struck', 'carried'] as const;
 /**
- * billed: counts in its statement; disputed: left the total, dispute open; struck: the dispute
- * was upheld against the line, never paid; carried: the dispute was resolved for the line, which
- * joins the pair's next generated statement (and is billed there).
+ * How a line shows on a statement. billed: counts in the statement; disputed: left the total,
+ * dispute open; struck: the dispute was upheld against the line, never paid; carried: the
+ * dispute was resolved for the line, which is billed on the pair's next generated statement
+ * (where it shows as billed).
  */
 export type LineStatus = (typeof LINE_STATUSES)[number];
 
-/** One accepted delivery line on a statement; a delivery line is on at most one (unique key). */
-@Entity('settlement_statement_lines')
-export class StatementLine {
+export const EXCEPTION_STATUSES = ['disputed', 'struck', 'carried', 'excluded'] as const;
+/** `excluded` only comes from lines copied before membership was by window (see the migration). */
+export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
+
+/**
+ * A delivery line that is not simply billed on the statement of its window (§S3.2): a statement
+ * bills its pair's accepted lines accepted in its period, minus the lines excepted on it, plus
+ * the lines carried onto it. One row per delivery line at most (unique key), so a line is
+ * disputed once and billed once.
+ */
+@Entity('settlement_line_exceptions')
+export class LineException {
   @PrimaryId()
   id!: string;
-
-  @Column({ name: 'statement_id', type: 'bigint', transformer: idColumn })
-  statementId!: string;
 
   @Column({ name: 'delivery_line_id', type: 'bigint', transformer: idColumn })
   deliveryLineId!: string;
 
-  @Column({ name: 'delivery_id', type: 'bigint', transformer: idColumn })
-  deliveryId!: string;
+  /** The statement whose window holds the line. */
+  @Column({ name: 'statement_id', type: 'bigint', nullable: true, transformer: idColumn })
+  statementId!: string | null;
+
+  /** A carried line's later statement, once a generation placed it there. */
+  @Column({
+    name: 'carried_to_statement_id',
+    type: 'bigint',
+    nullable: true,
+    transformer: idColumn,
+  })
+  carriedToStatementId!: string | null;
 
   @Column({ name: 'hospital_id', type: 'bigint', transformer: idColumn })
   hospitalId!: string;
@@ -104,29 +132,15 @@ export class StatementLine {
   @Column({ name: 'supplier_id', type: 'bigint', transformer: idColumn })
   supplierId!: string;
 
-  @Column({ name: 'product_id', type: 'bigint', transformer: idColumn })
-  productId!: string;
-
-  @Column({ type: 'decimal', precision: 18, scale: 3, transformer: decimalColumn(3) })
-  quantity!: Decimal;
-
-  @Column({
-    name: 'unit_price',
-    type: 'decimal',
-    precision: 18,
-    scale: 6,
-    transformer: decimalColumn(6),
-  })
-  unitPrice!: Decimal;
-
+  /** The delivery line's amount, so totals move without reading execution's table. */
   @Column({ type: 'decimal', precision: 18, scale: 2, transformer: decimalColumn(2) })
   amount!: Decimal;
 
-  @Column({ name: 'accepted_at', type: 'datetime', precision: 3 })
-  acceptedAt!: Date;
-
   @Column({ type: 'varchar' })
-  status!: LineStatus;
+  status!: ExceptionStatus;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt!: Date;
 }
 
 export type DisputeStatus = 'open' | 'accepted' | 'rejected';
@@ -140,6 +154,7 @@ export class Dispute {
   @Column({ name: 'statement_id', type: 'bigint', transformer: idColumn })
   statementId!: string;
 
+  /** The disputed statement line, named by its delivery line's id. */
   @Column({ name: 'statement_line_id', type: 'bigint', transformer: idColumn })
   statementLineId!: string;
 

@@ -43,7 +43,7 @@ export class StatementsController {
   @Roles('fund_officer')
   @ApiOperation({
     summary:
-      'Generate the statements of a month (§S3.1): idempotent, a rerun bills only lines not yet on a statement',
+      'Generate the statements of a month (§S3.1) for the hospitals in the officer’s region: one per hospital × supplier with lines accepted that month, plus lines carried after a resolved dispute; idempotent',
   })
   @ApiOkResponse({ type: GenerationView })
   generate(

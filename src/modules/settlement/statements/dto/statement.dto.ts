@@ -17,7 +17,8 @@ export class GenerationView {
   @ApiProperty({ description: 'Statements created by this run' }) statementsCreated!: number;
   @ApiProperty({ description: 'Lines added by this run (new and carried after a dispute)' })
   linesAdded!: number;
-  @ApiProperty({ description: 'Statements of the period after the run' }) statements!: number;
+  @ApiProperty({ description: 'Statements of the period in the caller’s region after the run' })
+  statements!: number;
 }
 
 export class StatementQuery extends PageQuery {
@@ -68,7 +69,8 @@ export class StatementView {
 }
 
 export class StatementLineView {
-  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'The delivery line’s id: a statement line is named by it' })
+  id!: string;
   @ApiProperty() deliveryLineId!: string;
   @ApiProperty() deliveryId!: string;
   @ApiProperty() productId!: string;

@@ -1,0 +1,56 @@
+import { EntityManager } from 'typeorm';
+import { dialectOf } from '../../../database/dialect';
+
+/**
+ * §S3.1 which accepted delivery lines a statement bills, as SQL fragments shared by generation,
+ * statement details, disputes and the §S4 payment clock.
+ *
+ * Membership rule: a statement of hospital × supplier × period bills the pair's accepted
+ * delivery lines whose `accepted_at` lies in the period's window [period_start, period_end)
+ * (China business dates) and in the statement's scope, except the lines with a row in
+ * `settlement_line_exceptions` (disputed, struck, carried away, excluded), plus the lines
+ * carried onto it (`carried_to_statement_id`). Acceptance time is server time, set when the
+ * hospital accepts, and generation refuses a period that has not ended, so a window's set of
+ * lines is closed before its statements exist. A line belongs to the statement of its own
+ * acceptance month only: a month that is never generated bills nothing, and its lines stay in
+ * the §S4 deadline list (without a statement) until it is.
+ *
+ * Lines are read from execution's `delivery_lines` under the contract documented on
+ * AcceptedLines; the scope check reads `purchase_order_lines.agreement_id` the same way.
+ */
+
+/** Delivery line `dl` falls in statement `s`'s settlement scope (its `scope` column). */
+export function inScopeOf(s: string, dl: string): string {
+  return `(${s}.scope = 'all' OR EXISTS (SELECT 1 FROM purchase_order_lines ${dl}_pol
+    WHERE ${dl}_pol.id = ${dl}.order_line_id AND ${dl}_pol.agreement_id IS NOT NULL))`;
+}
+
+/** Accepted delivery line `dl` lies in statement `s`'s window: its pair, period and scope. */
+export function inWindowOf(s: string, dl: string): string {
+  return `${dl}.hospital_id = ${s}.hospital_id AND ${dl}.supplier_id = ${s}.supplier_id
+    AND ${dl}.decision = 'accepted' AND ${dl}.accepted_at >= ${s}.period_start
+    AND ${dl}.accepted_at < ${s}.period_end AND ${inScopeOf(s, dl)}`;
+}
+
+/** Line `dl` has no exception: it is billed on the statement of its window, if any. */
+export function unexcepted(dl: string): string {
+  return `NOT EXISTS (SELECT 1 FROM settlement_line_exceptions ${dl}_x
+    WHERE ${dl}_x.delivery_line_id = ${dl}.id)`;
+}
+
+/** Line `dl` is billed on statement `s`: in its window without exception, or carried onto it. */
+export function billedOn(s: string, dl: string): string {
+  return `((${inWindowOf(s, dl)} AND ${unexcepted(dl)})
+    OR EXISTS (SELECT 1 FROM settlement_line_exceptions ${dl}_c WHERE ${dl}_c.delivery_line_id = ${dl}.id
+      AND ${dl}_c.status = 'carried' AND ${dl}_c.carried_to_statement_id = ${s}.id))`;
+}
+
+/**
+ * Σ of DECIMAL(18,2) amounts in SQL. SQLite keeps DECIMAL as REAL, whose plain SUM can drift by
+ * a binary fraction; summing whole cents is exact there. MySQL sums DECIMAL exactly.
+ */
+export function sumAmounts(m: EntityManager, column: string): string {
+  return dialectOf(m) === 'mysql'
+    ? `COALESCE(SUM(${column}), 0)`
+    : `COALESCE(ROUND(SUM(ROUND(${column} * 100))) / 100.0, 0)`;
+}

@@ -1,4 +1,5 @@
 import { Clock } from '../../src/common/clock';
+import { twelveMonthsBefore } from '../../src/modules/execution/usage/domain/usage-rules';
 import { makeListingPrice } from '../factories/catalog';
 import {
   deliveryLine,
@@ -13,6 +14,11 @@ import { bearer, startApp, TestApp } from '../setup/test-app';
 import { TestClock } from '../setup/test-clock';
 
 const API = '/api/v1/settlement/retention';
+const DAY = 24 * 3600 * 1000;
+
+/** The business date `days` after `date`. */
+const plusDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 
 interface ResultBody {
   hospitalId: string;
@@ -72,6 +78,34 @@ describe('settlement surplus retention (§S6)', () => {
       .set(bearer(hospital.token))
       .send({ lines: [{ deliveryLineId: delivery.body.lines[0].id, decision: 'accepted' }] })
       .expect((r) => expect(r.status).toBeLessThan(300));
+
+    // Hospital 3 reported its purchases before VBP (§E3): in the 12 months before the agreements
+    // started, 1000 tablets at 3.00 and 3000 at 5.00. Not counted: a purchase 400 days before
+    // (outside the window), one on the first day of the agreements, a product outside the lot.
+    const start = cast.agreements[0].startDate;
+    const row = (productCode: string, date: string, purchasedQuantity: string) => ({
+      productCode,
+      date,
+      purchasedQuantity,
+      usedQuantity: '0',
+      stockQuantity: '0',
+    });
+    const [s1, s2, s3] = cast.suppliers;
+    await t
+      .http()
+      .put(`/api/v1/execution/usage-batches/pre-vbp-${cast.round.id}`)
+      .set(bearer(cast.hospitals[2].token))
+      .send({
+        rows: [
+          row(s1.product.code, plusDays(start, -30), '600'),
+          row(s1.product.code, plusDays(start, -300), '400'),
+          row(s3.product.code, plusDays(start, -1), '3000'),
+          row(s2.product.code, plusDays(start, -400), '5000'),
+          row(s2.product.code, start, '7000'),
+          row(cast.listed.code, plusDays(start, -10), '9000'),
+        ],
+      })
+      .expect(200);
   });
   afterAll(() => t.close());
 
@@ -117,10 +151,13 @@ describe('settlement surplus retention (§S6)', () => {
       value: figures[1],
       formula: `${figures[0]} × 4200.000 ÷ 4900.000`,
     });
+    // No purchase reported before VBP: the listing mean, and the explanation says so.
     expect(buyer.inputs).toMatchObject({
-      baseline: { mean: '4.000000' },
+      baseline: { basis: 'listing_mean', mean: '4.000000' },
       ratios: { fundPaymentRatio: '0.7', insuredShare: '1', source: 'defaults' },
     });
+    expect(buyer.explanation[0]).toMatchObject({ key: 'pre_vbp_basis', value: 'listing_mean' });
+    expect(buyer.explanation[0].formula).toContain('no purchase of the lot');
     // Hospital 2 bought nothing: the whole budget is surplus, but nothing is retained.
     expect(byHospital.get(cast.hospitals[1].org.id)).toMatchObject({
       budget: '11760.00',
@@ -131,6 +168,61 @@ describe('settlement surplus retention (§S6)', () => {
       completed: false,
       grade: 'D',
       retained: '0.00',
+    });
+
+    // Hospital 3's baseline is its reported purchases, weighted by quantity:
+    // (1000 × 3.00 + 3000 × 5.00) ÷ 4000 = 18000.00 ÷ 4000 = 4.500000 (the listing mean is 4.00).
+    // Budget 4200 × 4.500000 × 0.7 × 1 = 13230.00; it bought nothing since: all surplus, grade D.
+    const start = cast.agreements[0].startDate;
+    const reporter = byHospital.get(cast.hospitals[2].org.id)!;
+    expect(reporter).toMatchObject({
+      preVbpUnitPrice: '4.500000',
+      budget: '13230.00',
+      fundSpending: '0.00',
+      surplus: '13230.00',
+      grade: 'D',
+      retained: '0.00',
+    });
+    const [s1, , s3] = cast.suppliers;
+    expect(reporter.inputs.baseline).toEqual({
+      basis: 'reported_purchases',
+      source: 'reported purchases (§E3) × listing unit prices, weighted by quantity',
+      // The same day a year before (§E3's 12-month window, as §P3's purchase history).
+      from: twelveMonthsBefore(start).from,
+      to: plusDays(start, -1),
+      priceDate: plusDays(start, -1),
+      regionCode: cast.hospitals[2].org.regionCode,
+      purchases: [
+        {
+          productId: s1.product.id,
+          quantity: '1000.000',
+          representativeQuantity: '1000.000',
+          unitPrice: '3.000000',
+          amount: '3000.00',
+          representativeUnitsPerUnit: '1',
+        },
+        {
+          productId: s3.product.id,
+          quantity: '3000.000',
+          representativeQuantity: '3000.000',
+          unitPrice: '5.000000',
+          amount: '15000.00',
+          representativeUnitsPerUnit: '1',
+        },
+      ],
+      excluded: [],
+      quantity: '4000.000',
+      amount: '18000.00',
+      weightedAverage: '4.500000',
+    });
+    expect(reporter.explanation[0]).toMatchObject({
+      key: 'pre_vbp_basis',
+      value: 'reported_purchases',
+    });
+    expect(reporter.explanation.find((l) => l.key === 'pre_vbp_unit_price')).toEqual({
+      key: 'pre_vbp_unit_price',
+      value: '4.500000',
+      formula: '18000.00 ÷ 4000.000',
     });
 
     const again = await run(officer, { roundId: cast.round.id, agreementYear: 1 }).expect(200);

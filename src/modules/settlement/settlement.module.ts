@@ -8,9 +8,7 @@ import { DeliveryLine } from '../execution/deliveries/delivery.entity';
 import { ExecutionModule } from '../execution/execution.module';
 import { ImportKindRegistry } from '../imports/import-kind.registry';
 import { Region } from '../identity/regions/region.entity';
-import { Agreement } from '../procurement/awards/agreement.entity';
-import { Lot, LotSpec } from '../procurement/lots/lot.entity';
-import { Round } from '../procurement/rounds/round.entity';
+import { ProcurementModule } from '../procurement/procurement.module';
 import { LedgerPrepaymentOffsets } from './prepayment/ledger-prepayment-offsets';
 import { Prepayment, PrepaymentOffset } from './prepayment/prepayment.entity';
 import { PrepaymentsController } from './prepayment/prepayments.controller';
@@ -21,15 +19,20 @@ import { RetentionService } from './retention/retention.service';
 import { AwardedRounds } from './standards/awarded-rounds.service';
 import { PaymentStandard, PaymentStandardRun } from './standards/payment-standard.entity';
 import { PaymentStandardsOnAwardJob } from './standards/payment-standards-on-award.job';
+import {
+  PAYMENT_STANDARDS_SWEEP,
+  PaymentStandardsSweepJob,
+} from './standards/payment-standards-sweep.job';
 import { PaymentStandardsController } from './standards/payment-standards.controller';
 import { PaymentStandardsService } from './standards/payment-standards.service';
+import { PaymentStandardReferences } from './standards/payment-standard-references.service';
 import { LedgerAccount, LedgerBalance } from './ledger/account.entity';
 import { Journal, JournalLine, LedgerHead } from './ledger/journal.entity';
 import { LedgerCheck } from './ledger/ledger-check.service';
 import { LedgerController } from './ledger/ledger.controller';
 import { LedgerQueries } from './ledger/ledger-queries.service';
 import { LedgerService } from './ledger/ledger.service';
-import { BankBatch, BankBatchItem } from './bank/bank-batch.entity';
+import { BankBatch, BankBatchFile, BankBatchItem } from './bank/bank-batch.entity';
 import { BankController } from './bank/bank.controller';
 import { BankResultsImportKind } from './bank/bank-results.kind';
 import { PaymentInstructions } from './bank/payment-instructions.service';
@@ -40,13 +43,14 @@ import { PrepaymentOffsets } from './prepayment/prepayment-offsets';
 import { OVERDUE_CHECK, OverdueCheckJob } from './metrics/jobs/overdue-check.job';
 import { MetricsController } from './metrics/metrics.controller';
 import { OverdueAlert } from './metrics/overdue-alert.entity';
+import { OverdueAlertsController } from './metrics/overdue-alerts.controller';
 import { OverdueAlerts } from './metrics/overdue-alerts.service';
 import { PaymentDeadlines } from './metrics/payment-deadlines.service';
 import {
   RECONCILIATION_DEADLINES,
   ReconciliationDeadlinesJob,
 } from './statements/jobs/reconciliation-deadlines.job';
-import { Dispute, Review, Statement, StatementLine } from './statements/statement.entity';
+import { Dispute, LineException, Review, Statement } from './statements/statement.entity';
 import { StatementCycle } from './statements/statement-cycle.service';
 import { StatementGeneration } from './statements/statement-generation.service';
 import { StatementQueries } from './statements/statement-queries.service';
@@ -59,26 +63,23 @@ import { StatementsController } from './statements/statements.controller';
 @Module({
   imports: [
     TypeOrmModule.forFeature([LedgerAccount, LedgerBalance, Journal, JournalLine, LedgerHead]),
-    // §S2 / §S5 / §S6 policies; they read procurement's round, lots and agreements.
+    // §S2 / §S5 / §S6 policies; they read procurement's rounds through AwardedRoundFacts.
     TypeOrmModule.forFeature([
       Prepayment,
       PrepaymentOffset,
       PaymentStandard,
       PaymentStandardRun,
       RetentionResultRow,
-      Round,
-      Lot,
-      LotSpec,
-      Agreement,
     ]),
     // §S3 the direct settlement cycle.
-    TypeOrmModule.forFeature([Statement, StatementLine, Dispute, Review, Payment]),
+    TypeOrmModule.forFeature([Statement, LineException, Dispute, Review, Payment]),
     // §S3.5 payment instruction files and the bank's results.
-    TypeOrmModule.forFeature([BankBatch, BankBatchItem]),
+    TypeOrmModule.forFeature([BankBatch, BankBatchItem, BankBatchFile]),
     // §S4 deadlines and metrics read delivery lines (execution's table contract) and regions.
     TypeOrmModule.forFeature([OverdueAlert, DeliveryLine, Region]),
     CatalogModule,
     ExecutionModule,
+    ProcurementModule,
   ],
   controllers: [
     LedgerController,
@@ -89,6 +90,7 @@ import { StatementsController } from './statements/statements.controller';
     PaymentsController,
     BankController,
     MetricsController,
+    OverdueAlertsController,
   ],
   providers: [
     LedgerService,
@@ -98,7 +100,9 @@ import { StatementsController } from './statements/statements.controller';
     PrepaymentsService,
     LedgerPrepaymentOffsets,
     PaymentStandardsService,
+    PaymentStandardReferences,
     PaymentStandardsOnAwardJob,
+    PaymentStandardsSweepJob,
     RetentionService,
     StatementGeneration,
     StatementCycle,
@@ -113,12 +117,13 @@ import { StatementsController } from './statements/statements.controller';
     // §S2 offsets from the prepayments ledger; one instance, shared with direct callers.
     { provide: PrepaymentOffsets, useExisting: LedgerPrepaymentOffsets },
   ],
-  exports: [LedgerService, LedgerQueries, LedgerCheck],
+  exports: [LedgerService, LedgerQueries, LedgerCheck, PaymentStandardReferences],
 })
 export class SettlementModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobHandlerRegistry,
     private readonly standardsOnAward: PaymentStandardsOnAwardJob,
+    private readonly standardsSweep: PaymentStandardsSweepJob,
     private readonly reconciliationDeadlines: ReconciliationDeadlinesJob,
     private readonly importKinds: ImportKindRegistry,
     private readonly bankResults: BankResultsImportKind,
@@ -128,6 +133,11 @@ export class SettlementModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.jobs.register(this.standardsOnAward);
+    this.jobs.register(this.standardsSweep);
+    this.jobs.schedule({
+      ...PAYMENT_STANDARDS_SWEEP,
+      everyMs: this.config.paymentStandardsSweepSeconds * 1000,
+    });
     this.jobs.register(this.reconciliationDeadlines);
     this.importKinds.register(this.bankResults);
     this.jobs.schedule({

@@ -2,7 +2,12 @@ import { Column, Entity } from 'typeorm';
 import { Decimal, decimalColumn, idColumn, PrimaryId } from '../../../database/decimal';
 import { BankResult, BatchFormat } from './domain/bank-results';
 
-export type BankBatchStatus = 'open' | 'closed';
+/**
+ * `open` while any payment awaits the bank's answer, `closed` once every one has it,
+ * `cancelled` when withdrawn before the bank answered any (its payments go in the next file).
+ */
+export const BANK_BATCH_STATUSES = ['open', 'closed', 'cancelled'] as const;
+export type BankBatchStatus = (typeof BANK_BATCH_STATUSES)[number];
 
 /** §S3.5 one payment instruction file handed to the bank, with the hash of its bytes. */
 @Entity('settlement_bank_batches')
@@ -17,7 +22,6 @@ export class BankBatch {
   @Column({ type: 'varchar' })
   format!: BatchFormat;
 
-  /** `open` while any payment awaits the bank's answer. */
   @Column({ type: 'varchar' })
   status!: BankBatchStatus;
 
@@ -44,6 +48,28 @@ export class BankBatch {
 
   @Column({ name: 'closed_at', type: 'datetime', precision: 3, nullable: true })
   closedAt!: Date | null;
+
+  @Column({ name: 'cancelled_at', type: 'datetime', precision: 3, nullable: true })
+  cancelledAt!: Date | null;
+
+  @Column({ name: 'cancelled_by', type: 'varchar', nullable: true })
+  cancelledBy!: string | null;
+
+  @Column({ name: 'cancel_reason', type: 'varchar', nullable: true })
+  cancelReason!: string | null;
+}
+
+/** The exact bytes of a batch's instruction file, as first handed out (re-download). */
+@Entity('settlement_bank_batch_files')
+export class BankBatchFile {
+  @PrimaryId()
+  id!: string;
+
+  @Column({ name: 'batch_id', type: 'bigint', transformer: idColumn })
+  batchId!: string;
+
+  @Column({ type: 'blob' })
+  body!: Buffer;
 }
 
 /** One payment of a batch and what the bank answered for it. */
@@ -64,8 +90,9 @@ export class BankBatchItem {
   @Column({ type: 'decimal', precision: 18, scale: 2, transformer: decimalColumn(2) })
   amount!: Decimal;
 
+  /** `cancelled`: the batch was withdrawn before the bank answered. */
   @Column({ type: 'varchar' })
-  result!: BankResult | 'pending';
+  result!: BankResult | 'pending' | 'cancelled';
 
   @Column({ name: 'bank_reference', type: 'varchar', nullable: true })
   bankReference!: string | null;

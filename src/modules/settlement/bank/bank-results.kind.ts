@@ -87,7 +87,7 @@ export class BankResultsImportKind implements ImportKind<BankResultRow> {
         'contextId: a result file answers one instruction batch; pass the batch id as ?contextId=',
         { field: 'contextId' },
       );
-    await this.instructions.visible(actor, contextId);
+    notCancelled(await this.instructions.visible(actor, contextId));
   }
 
   parseRow(cells: Record<string, CellValue>): ParsedRow<BankResultRow> {
@@ -99,7 +99,7 @@ export class BankResultsImportKind implements ImportKind<BankResultRow> {
     ctx: ImportContext,
     seen: Map<string, unknown>,
   ): Promise<Map<number, RowProblem[]>> {
-    const batch = await this.instructions.visible(ctx.actor, ctx.contextId);
+    const batch = notCancelled(await this.instructions.visible(ctx.actor, ctx.contextId));
     const items = await this.itemsOf(undefined, batch.id, rows);
     const dates = this.dates(batch);
     const problems = new Map<number, RowProblem[]>();
@@ -135,7 +135,10 @@ export class BankResultsImportKind implements ImportKind<BankResultRow> {
     ctx: ImportContext,
   ): Promise<void> {
     // The batch row first: result files of one batch apply one after the other.
-    const batch = await this.instructions.visible(ctx.actor, ctx.contextId, manager, true);
+    // Cancelled since the file was checked: nothing of it is written.
+    const batch = notCancelled(
+      await this.instructions.visible(ctx.actor, ctx.contextId, manager, true),
+    );
     const items = await this.itemsOf(manager, batch.id, rows);
     const ids = [...items.values()].map((i) => i.paymentId);
     const locked = ids.length
@@ -251,4 +254,15 @@ export class BankResultsImportKind implements ImportKind<BankResultRow> {
     });
     return new Map(found.map((i) => [i.paymentId, i]));
   }
+}
+
+/** A cancelled batch was withdrawn before the bank answered: no result file may answer it. */
+function notCancelled(batch: BankBatch): BankBatch {
+  if (batch.status === 'cancelled')
+    throw bankError(
+      'BANK_BATCH_CANCELLED',
+      `contextId: bank batch ${batch.id} was cancelled; its payments go out in a new instruction file, whose results answer them`,
+      { field: 'contextId', id: batch.id },
+    );
+  return batch;
 }

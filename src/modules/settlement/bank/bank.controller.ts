@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -11,8 +11,14 @@ import type { Response } from 'express';
 import { Actor } from '../../../common/auth/actor';
 import { CurrentActor, Roles } from '../../../common/auth/decorators';
 import { XLSX_CONTENT_TYPE } from '../../imports/excel/xlsx-export';
-import { BankBatchView, PaymentInstructionQuery } from './dto/bank.dto';
-import { PaymentInstructions } from './payment-instructions.service';
+import {
+  BankBatchPage,
+  BankBatchQuery,
+  BankBatchView,
+  CancelBankBatchRequest,
+  PaymentInstructionQuery,
+} from './dto/bank.dto';
+import { InstructionFile, PaymentInstructions } from './payment-instructions.service';
 
 const FILE_RESPONSE: ApiResponseOptions = {
   description:
@@ -39,13 +45,47 @@ export class BankController {
     @Query() query: PaymentInstructionQuery,
     @Res() res: Response,
   ): Promise<void> {
-    const file = await this.instructions.instruct(actor, query);
-    res.status(200);
-    res.setHeader('Content-Type', file.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
-    res.setHeader('X-Bank-Batch-Id', file.batch.id);
-    res.setHeader('X-File-Sha256', file.batch.fileSha256);
-    res.end(file.body);
+    send(res, await this.instructions.instruct(actor, query));
+  }
+
+  @Get('payment-batches')
+  @Roles('fund_officer')
+  @ApiOperation({ summary: 'The instruction batches of your organisation, newest last by default' })
+  @ApiOkResponse({ type: BankBatchPage })
+  list(@CurrentActor() actor: Actor, @Query() query: BankBatchQuery): Promise<BankBatchPage> {
+    return this.instructions.list(actor, query);
+  }
+
+  @Get('payment-batches/:id/file')
+  @Roles('fund_officer')
+  @ApiOperation({
+    summary:
+      'Download a batch’s instruction file again, the same bytes with the same SHA-256 (not for a cancelled batch)',
+  })
+  @ApiProduces(XLSX_CONTENT_TYPE, 'text/csv')
+  @ApiOkResponse(FILE_RESPONSE)
+  async file(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    send(res, await this.instructions.file(actor, id));
+  }
+
+  @Post('payment-batches/:id/cancel')
+  @HttpCode(200)
+  @Roles('fund_officer')
+  @ApiOperation({
+    summary:
+      'Withdraw a batch the bank has not answered: its payments go in the next instruction file, no result file can answer it',
+  })
+  @ApiOkResponse({ type: BankBatchView })
+  cancel(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: CancelBankBatchRequest,
+  ): Promise<BankBatchView> {
+    return this.instructions.cancel(actor, id, body.reason);
   }
 
   @Get('payment-batches/:id')
@@ -55,4 +95,13 @@ export class BankController {
   batch(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<BankBatchView> {
     return this.instructions.detail(actor, id);
   }
+}
+
+function send(res: Response, file: InstructionFile): void {
+  res.status(200);
+  res.setHeader('Content-Type', file.contentType);
+  res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+  res.setHeader('X-Bank-Batch-Id', file.batch.id);
+  res.setHeader('X-File-Sha256', file.batch.fileSha256);
+  res.end(file.body);
 }

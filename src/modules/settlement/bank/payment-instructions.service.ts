@@ -18,10 +18,17 @@ import { Payment } from '../payments/payment.entity';
 import { statementCode } from '../statements/domain/statement-rules';
 import { Statement } from '../statements/statement.entity';
 import { StatementQueries } from '../statements/statement-queries.service';
-import { BankBatch, BankBatchItem } from './bank-batch.entity';
+import { isBusinessDate } from '../../catalog/listing-prices/domain/listing-rules';
+import { page, Page, skipTake } from '../../../common/pagination';
+import { BankBatch, BankBatchFile, BankBatchItem } from './bank-batch.entity';
 import { bankError } from './bank.errors';
 import { BatchFormat, paymentCode, toCsv } from './domain/bank-results';
-import { BankBatchView, PaymentInstructionQuery } from './dto/bank.dto';
+import {
+  BankBatchQuery,
+  BankBatchSummaryView,
+  BankBatchView,
+  PaymentInstructionQuery,
+} from './dto/bank.dto';
 
 registerUniqueConstraint('uq_settlement_bank_batch_items__pending_payment_id', {
   table: 'settlement_bank_batch_items',
@@ -64,6 +71,35 @@ export interface InstructionFile {
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The start of a China business date (UTC+8) as an instant. */
+const chinaMidnight = (date: string) => new Date(`${date}T00:00:00+08:00`);
+
+/** The business date after `date` (YYYY-MM-DD). */
+const nextDay = (date: string) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + 24 * 3600 * 1000).toISOString().slice(0, 10);
+
+const contentTypeOf = (format: BatchFormat) =>
+  format === 'xlsx' ? XLSX_CONTENT_TYPE : 'text/csv; charset=utf-8';
+
+const sha256Of = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+
+function summary(b: BankBatch): BankBatchSummaryView {
+  return {
+    id: b.id,
+    format: b.format,
+    status: b.status,
+    paymentCount: b.paymentCount,
+    totalAmount: b.totalAmount.toFixed(2),
+    fileSha256: b.fileSha256,
+    createdBy: b.createdBy,
+    createdAt: b.createdAt.toISOString(),
+    closedAt: iso(b.closedAt),
+    cancelledAt: iso(b.cancelledAt),
+    cancelledBy: b.cancelledBy,
+    cancelReason: b.cancelReason,
+  };
+}
 
 /**
  * §S3.5 payment instruction files. Each download is a batch: the instructed payments of the
@@ -126,7 +162,7 @@ export class PaymentInstructions {
         SCALE.amount,
       );
       const body = await render(format, instructions);
-      const sha256 = createHash('sha256').update(body).digest('hex');
+      const sha256 = sha256Of(body);
       const now = this.clock.now();
       const inserted = await m.getRepository(BankBatch).insert({
         organisationId: actor.orgId,
@@ -138,8 +174,14 @@ export class PaymentInstructions {
         createdBy: actor.id,
         createdAt: now,
         closedAt: null,
+        cancelledAt: null,
+        cancelledBy: null,
+        cancelReason: null,
       });
       const batchId = String((inserted.identifiers[0] as { id: string | number }).id);
+      // The bytes are kept with the batch: an xlsx is not reproducible byte for byte (the writer
+      // stamps times into it), and a re-download must be the very file the bank was given.
+      await m.getRepository(BankBatchFile).insert({ batchId, body });
       await m.getRepository(BankBatchItem).insert(
         rows.map((p) => ({
           batchId,
@@ -167,7 +209,7 @@ export class PaymentInstructions {
           await m.getRepository(BankBatch).findOneByOrFail({ id: batchId }),
         ),
         fileName: `payment-instructions-${batchId}.${format}`,
-        contentType: format === 'xlsx' ? XLSX_CONTENT_TYPE : 'text/csv; charset=utf-8',
+        contentType: contentTypeOf(format),
         body,
       };
     });
@@ -175,6 +217,137 @@ export class PaymentInstructions {
 
   async detail(actor: Actor, id: string): Promise<BankBatchView> {
     return this.view(undefined, await this.visible(actor, id));
+  }
+
+  /** The batches of the caller's organisation, by status and China business date of creation. */
+  async list(actor: Actor, query: BankBatchQuery): Promise<Page<BankBatchSummaryView>> {
+    for (const field of ['from', 'to'] as const) {
+      const value = query[field];
+      if (value !== undefined && !isBusinessDate(value))
+        throw bankError(
+          'BANK_BATCH_QUERY_INVALID',
+          `${field}: must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`,
+          { field },
+        );
+    }
+    if (query.from && query.to && query.from > query.to)
+      throw bankError('BANK_BATCH_QUERY_INVALID', `to: ${query.to} is before from ${query.from}`, {
+        field: 'to',
+      });
+    const qb = this.batches
+      .createQueryBuilder('b')
+      .where('b.organisationId = :org', { org: actor.orgId });
+    if (query.status) qb.andWhere('b.status = :status', { status: query.status });
+    if (query.from) qb.andWhere('b.createdAt >= :from', { from: chinaMidnight(query.from) });
+    if (query.to) qb.andWhere('b.createdAt < :to', { to: chinaMidnight(nextDay(query.to)) });
+    const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+    qb.orderBy('b.createdAt', direction).addOrderBy('b.id', direction);
+    const { skip, take } = skipTake(query);
+    const [rows, total] = await qb.skip(skip).take(take).getManyAndCount();
+    return page(rows.map(summary), total, query);
+  }
+
+  /**
+   * The batch's instruction file again, byte for byte as first handed out, checked against the
+   * recorded SHA-256. A cancelled batch's file is not handed out: the bank must not pay it.
+   */
+  async file(actor: Actor, id: string): Promise<InstructionFile> {
+    return this.tx.run(async (m) => {
+      const batch = await this.visible(actor, id, m);
+      if (batch.status === 'cancelled')
+        throw bankError(
+          'BANK_BATCH_CANCELLED',
+          `Bank batch ${id} was cancelled on ${iso(batch.cancelledAt) ?? '?'}; its file is not handed out again`,
+          { id },
+        );
+      const kept = await m.getRepository(BankBatchFile).findOneBy({ batchId: batch.id });
+      const body = kept ? Buffer.from(kept.body) : null;
+      if (!body || sha256Of(body) !== batch.fileSha256)
+        throw bankError(
+          'BANK_BATCH_FILE_UNAVAILABLE',
+          body
+            ? `Bank batch ${id}: the kept file no longer matches its SHA-256 ${batch.fileSha256}; it is not handed out`
+            : `Bank batch ${id} was made before instruction files were kept; its file cannot be handed out again`,
+          { id, fileSha256: batch.fileSha256 },
+        );
+      await this.audit.record(
+        m,
+        actor,
+        'bank_batch.downloaded_again',
+        { type: 'bank_batch', id: batch.id },
+        { after: { fileSha256: batch.fileSha256, bytes: body.length } },
+      );
+      return {
+        batch: await this.view(m, batch),
+        fileName: `payment-instructions-${batch.id}.${batch.format}`,
+        contentType: contentTypeOf(batch.format),
+        body,
+      };
+    });
+  }
+
+  /**
+   * Withdraws a batch the bank has not answered at all: its payments leave it and go in the next
+   * instruction file; no result file can answer it afterwards. Cancelling again answers the same.
+   */
+  async cancel(actor: Actor, id: string, reason: string): Promise<BankBatchView> {
+    const why = reason.trim();
+    if (!why)
+      throw bankError(
+        'BANK_BATCH_CANCEL_REASON_REQUIRED',
+        'reason: say why the batch is cancelled',
+        {
+          field: 'reason',
+        },
+      );
+    return this.tx.run(async (m) => {
+      // The batch row first, as result files lock it: a cancel and an import take turns.
+      const batch = await this.visible(actor, id, m, true);
+      if (batch.status === 'cancelled') return this.view(m, batch);
+      const answered = await m
+        .getRepository(BankBatchItem)
+        .createQueryBuilder('i')
+        .where('i.batchId = :id', { id: batch.id })
+        .andWhere("i.result <> 'pending'")
+        .getCount();
+      if (answered > 0)
+        throw bankError(
+          'BANK_BATCH_HAS_RESULTS',
+          `Bank batch ${id}: the bank has answered ${answered} of its ${batch.paymentCount} payment(s); it can no longer be cancelled`,
+          { id, answered },
+        );
+      const now = this.clock.now();
+      await m
+        .getRepository(BankBatchItem)
+        .update(
+          { batchId: batch.id, result: 'pending' },
+          { pendingPaymentId: null, result: 'cancelled', resolvedAt: now },
+        );
+      batch.status = 'cancelled';
+      batch.cancelledAt = now;
+      batch.cancelledBy = actor.id;
+      batch.cancelReason = why.slice(0, 500);
+      await m.getRepository(BankBatch).update(
+        { id: batch.id },
+        {
+          status: 'cancelled',
+          cancelledAt: now,
+          cancelledBy: actor.id,
+          cancelReason: batch.cancelReason,
+        },
+      );
+      await this.audit.record(
+        m,
+        actor,
+        'bank_batch.cancelled',
+        { type: 'bank_batch', id: batch.id },
+        {
+          before: { status: 'open' },
+          after: { status: 'cancelled', reason: batch.cancelReason, payments: batch.paymentCount },
+        },
+      );
+      return this.view(m, batch);
+    });
   }
 
   /** A batch of the caller's organisation, else 404. */
@@ -193,15 +366,7 @@ export class PaymentInstructions {
     const repo = m ? m.getRepository(BankBatchItem) : this.items;
     const items = await repo.find({ where: { batchId: b.id }, order: { paymentId: 'ASC' } });
     return {
-      id: b.id,
-      format: b.format,
-      status: b.status,
-      paymentCount: b.paymentCount,
-      totalAmount: b.totalAmount.toFixed(2),
-      fileSha256: b.fileSha256,
-      createdBy: b.createdBy,
-      createdAt: b.createdAt.toISOString(),
-      closedAt: iso(b.closedAt),
+      ...summary(b),
       items: items.map((i) => ({
         paymentId: i.paymentId,
         paymentCode: paymentCode(i.paymentId),

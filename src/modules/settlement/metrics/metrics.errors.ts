@@ -6,6 +6,8 @@ export const METRICS_ERRORS = {
   METRICS_REGION_NOT_FOUND: 404,
   OVERDUE_ALERT_NOT_FOUND: 404,
   OVERDUE_ALERT_ALREADY_ACKNOWLEDGED: 409,
+  // The line was paid (or struck) since: nothing is left to acknowledge.
+  OVERDUE_ALERT_RESOLVED: 409,
 } as const;
 
 export type MetricsErrorCode = keyof typeof METRICS_ERRORS;

@@ -1,12 +1,18 @@
 import { Column, Entity } from 'typeorm';
 import { Decimal, decimalColumn, idColumn, PrimaryId } from '../../../database/decimal';
 
-export const OVERDUE_ALERT_STATUSES = ['open', 'acknowledged'] as const;
+/** open → acknowledged (an officer saw it); either → resolved (the line no longer owed). */
+export const OVERDUE_ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export type OverdueAlertStatus = (typeof OVERDUE_ALERT_STATUSES)[number];
+
+/** Why an alert was resolved: its line was paid, or its dispute was upheld (owed by nobody). */
+export const OVERDUE_ALERT_RESOLUTIONS = ['paid', 'struck'] as const;
+export type OverdueAlertResolution = (typeof OVERDUE_ALERT_RESOLUTIONS)[number];
 
 /**
  * §S4 an accepted delivery line left unpaid past its due date. Raised once per line by the
- * overdue check; the line's figures are copied so the alert reads alone.
+ * overdue check, and resolved by it once the line is paid; the line's figures are copied so the
+ * alert reads alone.
  */
 @Entity('settlement_overdue_alerts')
 export class OverdueAlert {
@@ -45,4 +51,11 @@ export class OverdueAlert {
 
   @Column({ name: 'acknowledged_at', type: 'datetime', precision: 3, nullable: true })
   acknowledgedAt!: Date | null;
+
+  /** Set by the overdue check when it finds the line paid (or struck). */
+  @Column({ name: 'resolved_at', type: 'datetime', precision: 3, nullable: true })
+  resolvedAt!: Date | null;
+
+  @Column({ type: 'varchar', nullable: true })
+  resolution!: OverdueAlertResolution | null;
 }

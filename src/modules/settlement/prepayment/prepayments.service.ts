@@ -12,7 +12,7 @@ import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditService } from '../../audit/audit.service';
 import { IdentityScope } from '../../identity/scope/identity-scope.service';
 import { chinaDate } from '../../catalog/listing-prices/domain/listing-rules';
-import { Agreement } from '../../procurement/awards/agreement.entity';
+import { EffectiveAgreement } from '../../procurement/awards/agreement-directory.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { settlementError } from '../settlement.errors';
 import { AwardedRounds } from '../standards/awarded-rounds.service';
@@ -61,7 +61,7 @@ export class PrepaymentsService {
     const result = await this.tx.run(async (m) => {
       const round = await this.rounds.awarded(m, body.roundId);
       const agreements = await this.rounds.agreements(m, round.id, actor);
-      const byHospital = new Map<string, Agreement[]>();
+      const byHospital = new Map<string, EffectiveAgreement[]>();
       for (const a of agreements)
         byHospital.set(a.hospitalId, [...(byHospital.get(a.hospitalId) ?? []), a]);
       const regions = await this.rounds.regionsOf(m, [...byHospital.keys()]);

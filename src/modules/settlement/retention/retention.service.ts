@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { Actor } from '../../../common/auth/actor';
 import { Clock } from '../../../common/clock';
 import { page, Page, skipTake } from '../../../common/pagination';
@@ -11,18 +11,27 @@ import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditService } from '../../audit/audit.service';
 import { addDays, chinaDate } from '../../catalog/listing-prices/domain/listing-rules';
 import { ListingPricesService } from '../../catalog/listing-prices/listing-prices.service';
+import { ProductFamilies } from '../../catalog/products/product-families.service';
 import { Product } from '../../catalog/products/product.entity';
 import { AcceptedLines } from '../../execution/deliveries/accepted-lines.service';
+import { twelveMonthsBefore } from '../../execution/usage/domain/usage-rules';
+import { UsagePurchases } from '../../execution/usage/usage-purchases.service';
 import {
   agreementProgress,
   representativeQuantity,
 } from '../../execution/completion/domain/completion';
 import { IdentityScope } from '../../identity/scope/identity-scope.service';
-import { Agreement } from '../../procurement/awards/agreement.entity';
-import { Lot, LotSpec } from '../../procurement/lots/lot.entity';
+import { EffectiveAgreement } from '../../procurement/awards/agreement-directory.service';
+import { LotFacts } from '../../procurement/awards/awarded-round-facts.service';
 import { agreementYear, AgreementYear } from '../prepayment/domain/agreement-year';
 import { settlementError } from '../settlement.errors';
 import { AwardedRounds } from '../standards/awarded-rounds.service';
+import {
+  listingMeanBaseline,
+  PreVbpBaseline,
+  ReportedPurchase,
+  weightedPreVbpBaseline,
+} from './domain/pre-vbp-baseline';
 import { DEFAULT_RETENTION_PARAMETERS, surplusRetention } from './domain/surplus-retention';
 import {
   RetentionQuery,
@@ -47,10 +56,13 @@ interface Skip {
  * §S6 surplus retention (结余留用), per hospital × lot × agreement year, after the year ends.
  * Inputs and where they come from (each stored with the result):
  * - agreed quantity: Σ the hospital's agreements on the lot (annual, representative units);
- * - pre-VBP unit price: no pre-VBP purchase volumes are recorded, so the baseline is the plain
- *   mean of the listing unit prices (per representative unit) of the lot's admitted products in
- *   force in the hospital's region the day before the agreements started, applied to the agreed
- *   quantity (pre-VBP quantity = agreed quantity, amount = quantity × mean, rounded once);
+ * - pre-VBP unit price (basis stored in the inputs and the explanation's first line):
+ *   `reported_purchases` — the hospital's §E3 reported purchases of the lot's admitted products in
+ *   the 12 months before its agreements started, each valued at its listing unit price the day
+ *   before they started, Σ amount ÷ Σ quantity in representative units (see reportedBaseline);
+ *   `listing_mean`, only when none was reported (or none could be priced) — the plain mean of
+ *   those products' listing unit prices per representative unit the day before the agreement
+ *   year, applied to the agreed quantity (quantity = agreed, amount = agreed × mean);
  * - fund payment ratio and insured share: RETENTION_REGION_RATIOS for the hospital's region or
  *   its pooling region, else RETENTION_FUND_PAYMENT_RATIO / RETENTION_INSURED_SHARE;
  * - fund spending: until statements carry the fund's share, the hospital's accepted delivery
@@ -70,6 +82,8 @@ export class RetentionService {
     private readonly scope: IdentityScope,
     private readonly listings: ListingPricesService,
     private readonly accepted: AcceptedLines,
+    private readonly usage: UsagePurchases,
+    private readonly products: ProductFamilies,
     @InjectRepository(RetentionResultRow)
     private readonly results: Repository<RetentionResultRow>,
   ) {}
@@ -78,14 +92,12 @@ export class RetentionService {
     const outcome = await this.tx.run(async (m) => {
       const round = await this.rounds.awarded(m, body.roundId);
       const agreements = await this.rounds.agreements(m, round.id, actor);
-      const groups = new Map<string, Agreement[]>();
+      const groups = new Map<string, EffectiveAgreement[]>();
       for (const a of agreements) {
         const key = `${a.hospitalId}:${a.lotId}`;
         groups.set(key, [...(groups.get(key) ?? []), a]);
       }
-      const lots = new Map(
-        (await m.getRepository(Lot).findBy({ roundId: round.id })).map((l) => [l.id, l]),
-      );
+      const lots = new Map((await this.rounds.lots(m, round.id)).map((l) => [l.id, l]));
       const allOfRound = await this.rounds.agreements(m, round.id, null);
       const regions = await this.rounds.regionsOf(m, [
         ...new Set(agreements.map((a) => a.hospitalId)),
@@ -176,9 +188,9 @@ export class RetentionService {
     actor: Actor,
     input: {
       roundId: string;
-      lot: Lot;
+      lot: LotFacts;
       hospitalId: string;
-      own: Agreement[];
+      own: EffectiveAgreement[];
       span: AgreementYear;
       region: { regionCode: string; poolingRegion: string };
       winners: string[];
@@ -189,15 +201,9 @@ export class RetentionService {
     const agreed = Decimal.sum(0, ...input.own.map((a) => a.agreedQuantity));
     if (agreed.isZero()) return { skip: 'the agreed quantity is 0' };
 
-    const specIds = (await m.getRepository(LotSpec).findBy({ lotId: lot.id })).map(
-      (s) => s.productId,
-    );
+    const specIds = lot.admittedProductIds;
     const products = new Map(
-      (
-        await m
-          .getRepository(Product)
-          .findBy({ id: In([...new Set([...specIds, ...input.winners])]) })
-      ).map((p) => [p.id, p]),
+      (await this.products.byIds([...specIds, ...input.winners], m)).map((p) => [p.id, p]),
     );
     const perRep = (p: Product | undefined): Decimal | null => {
       if (!p || p.strength === null || !p.strengthUnit) return null;
@@ -209,33 +215,66 @@ export class RetentionService {
       return q === null || new Decimal(q).isZero() ? null : new Decimal(q);
     };
 
-    const baselineDay = addDays(span.start, -1);
-    const prices: Array<{
-      productId: string;
-      unitPrice: string;
-      repUnits: string;
-      repUnitPrice: Decimal;
-    }> = [];
-    for (const id of specIds) {
-      const listing = await this.listings.currentListing(id, region.regionCode, baselineDay, m);
-      const units = perRep(products.get(id));
-      if (!listing || !units) continue;
-      prices.push({
-        productId: id,
-        unitPrice: listing.unitPrice.toFixed(6),
-        repUnits: units.toFixed(),
-        repUnitPrice: listing.unitPrice.div(units),
-      });
-    }
-    if (prices.length === 0)
-      return {
-        skip: `no listing price of the lot's products on ${baselineDay} for the pre-VBP baseline`,
+    const agreementStart = input.own.map((a) => a.startDate).sort()[0];
+    const reported = await this.reportedBaseline(m, {
+      hospitalId: input.hospitalId,
+      regionCode: region.regionCode,
+      agreementStart,
+      specIds,
+      perRep: (id) => perRep(products.get(id)),
+    });
+    let baseline: PreVbpBaseline;
+    let baselineInputs: Record<string, unknown>;
+    if (reported.baseline) {
+      baseline = reported.baseline;
+      baselineInputs = reported.inputs;
+    } else {
+      const baselineDay = addDays(span.start, -1);
+      const prices: Array<{
+        productId: string;
+        unitPrice: string;
+        repUnits: string;
+        repUnitPrice: Decimal;
+      }> = [];
+      for (const id of specIds) {
+        const listing = await this.listings.currentListing(id, region.regionCode, baselineDay, m);
+        const units = perRep(products.get(id));
+        if (!listing || !units) continue;
+        prices.push({
+          productId: id,
+          unitPrice: listing.unitPrice.toFixed(6),
+          repUnits: units.toFixed(),
+          repUnitPrice: listing.unitPrice.div(units),
+        });
+      }
+      if (prices.length === 0)
+        return {
+          skip: `no listing price of the lot's products on ${baselineDay} for the pre-VBP baseline`,
+        };
+      baseline = listingMeanBaseline(
+        roundTo(agreed, SCALE.quantity),
+        prices.map((p) => p.repUnitPrice),
+      );
+      baselineInputs = {
+        basis: baseline.basis,
+        source: 'listing prices, plain mean per representative unit',
+        // Why the fallback: what the reported purchases came to.
+        reason: reported.reason,
+        date: baselineDay,
+        regionCode: region.regionCode,
+        prices: prices.map((p) => ({
+          productId: p.productId,
+          unitPrice: p.unitPrice,
+          representativeUnitsPerUnit: p.repUnits,
+          perRepresentativeUnit: roundTo(p.repUnitPrice, SCALE.unitPrice),
+        })),
+        mean: roundTo(
+          Decimal.sum(0, ...prices.map((p) => p.repUnitPrice)).div(prices.length),
+          SCALE.unitPrice,
+        ),
       };
-    const mean = Decimal.sum(0, ...prices.map((p) => p.repUnitPrice)).div(prices.length);
-    const preVbp = {
-      quantity: roundTo(agreed, SCALE.quantity),
-      amount: roundTo(agreed.times(mean), SCALE.amount),
-    };
+    }
+    const preVbp = { quantity: baseline.quantity, amount: baseline.amount };
 
     const ratios = this.config.retention.regions[region.regionCode] ??
       this.config.retention.regions[region.poolingRegion] ?? {
@@ -321,18 +360,7 @@ export class RetentionService {
       params,
     );
     const inputs = {
-      baseline: {
-        source: 'listing prices, plain mean per representative unit',
-        date: baselineDay,
-        regionCode: region.regionCode,
-        prices: prices.map((p) => ({
-          productId: p.productId,
-          unitPrice: p.unitPrice,
-          representativeUnitsPerUnit: p.repUnits,
-          perRepresentativeUnit: roundTo(p.repUnitPrice, SCALE.unitPrice),
-        })),
-        mean: roundTo(mean, SCALE.unitPrice),
-      },
+      baseline: baselineInputs,
       ratios: { ...ratios, source: ratioSource },
       spendingSource: 'accepted delivery lines × fund payment ratio',
       purchases: purchaseInputs,
@@ -366,7 +394,17 @@ export class RetentionService {
         retainedShare: new Decimal(result.retainedShare),
         retained: new Decimal(result.retained),
         inputsJson: JSON.stringify(inputs),
-        explanationJson: JSON.stringify(result.explanation),
+        explanationJson: JSON.stringify([
+          {
+            key: 'pre_vbp_basis',
+            value: baseline.basis,
+            formula:
+              baseline.basis === 'reported_purchases'
+                ? `Σ amount ÷ Σ quantity of the purchases reported ${String(baselineInputs.from)} to ${String(baselineInputs.to)}, valued at their listing unit prices on ${String(baselineInputs.priceDate)}`
+                : `mean listing price per representative unit on ${String(baselineInputs.date)} (${String(baselineInputs.reason)})`,
+          },
+          ...result.explanation,
+        ]),
         computedBy: actor.kind === 'user' ? actor.id : null,
         computedAt: this.clock.now(),
       }),
@@ -390,6 +428,97 @@ export class RetentionService {
     );
     return { row };
   }
+
+  /**
+   * The weighted pre-VBP baseline from the hospital's §E3 reported purchases of the lot's
+   * admitted products in the 12 months before its agreements started. Usage reports carry
+   * quantities, not prices, so each product's quantity is valued at its listing unit price in the
+   * hospital's region the day before the agreements started: the price a hospital paid on the
+   * platform before VBP. Products that cannot be priced or converted to representative units are
+   * left out and listed. Null baseline (with the reason) when nothing countable was reported.
+   */
+  private async reportedBaseline(
+    m: EntityManager,
+    input: {
+      hospitalId: string;
+      regionCode: string;
+      agreementStart: string;
+      specIds: string[];
+      perRep: (productId: string) => Decimal | null;
+    },
+  ): Promise<
+    | { baseline: PreVbpBaseline; inputs: Record<string, unknown> }
+    | { baseline: null; reason: string }
+  > {
+    const window = twelveMonthsBefore(input.agreementStart);
+    const last = dayBefore(window.to);
+    const reported = await this.usage.purchasedByProduct(
+      input.hospitalId,
+      input.specIds,
+      window,
+      m,
+    );
+    if (reported.size === 0)
+      return {
+        baseline: null,
+        reason: `no purchase of the lot's products reported from ${window.from} to ${last}`,
+      };
+    const priceDate = dayBefore(input.agreementStart);
+    const purchases: ReportedPurchase[] = [];
+    const excluded: Array<{ productId: string; quantity: string; reason: string }> = [];
+    for (const [productId, quantity] of [...reported].sort(
+      ([a], [b]) => a.length - b.length || (a < b ? -1 : 1),
+    )) {
+      const units = input.perRep(productId);
+      const listing = await this.listings.currentListing(productId, input.regionCode, priceDate, m);
+      if (!units)
+        excluded.push({
+          productId,
+          quantity,
+          reason: 'strength not comparable with the representative spec',
+        });
+      else if (!listing)
+        excluded.push({ productId, quantity, reason: `no listing price on ${priceDate}` });
+      else
+        purchases.push({
+          productId,
+          quantity,
+          unitPrice: listing.unitPrice.toFixed(SCALE.unitPrice),
+          representativeUnitsPerUnit: units.toFixed(),
+        });
+    }
+    const baseline = weightedPreVbpBaseline(purchases);
+    if (!baseline)
+      return {
+        baseline: null,
+        reason: `the purchases reported from ${window.from} to ${last} could not be priced or converted`,
+      };
+    return {
+      baseline,
+      inputs: {
+        basis: baseline.basis,
+        source: 'reported purchases (§E3) × listing unit prices, weighted by quantity',
+        from: window.from,
+        to: last,
+        priceDate,
+        regionCode: input.regionCode,
+        purchases: baseline.lines.map((l) => ({
+          ...l,
+          representativeUnitsPerUnit: purchases.find((p) => p.productId === l.productId)!
+            .representativeUnitsPerUnit,
+        })),
+        excluded,
+        quantity: baseline.quantity,
+        amount: baseline.amount,
+        weightedAverage: baseline.unitPrice,
+      },
+    };
+  }
+}
+
+/** The business date before `date` (YYYY-MM-DD). */
+function dayBefore(date: string): string {
+  return addDays(date, -1);
 }
 
 function view(r: RetentionResultRow): RetentionResultView {

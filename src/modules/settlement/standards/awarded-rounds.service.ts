@@ -1,42 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Actor } from '../../../common/auth/actor';
-import { forUpdate } from '../../../database/dialect';
 import { Organisation } from '../../identity/organisations/organisation.entity';
 import { Region } from '../../identity/regions/region.entity';
 import { IdentityScope } from '../../identity/scope/identity-scope.service';
-import { Agreement } from '../../procurement/awards/agreement.entity';
-import { Round } from '../../procurement/rounds/round.entity';
+import { EffectiveAgreement } from '../../procurement/awards/agreement-directory.service';
+import {
+  AwardedRoundFacts,
+  LotFacts,
+  RoundFacts,
+} from '../../procurement/awards/awarded-round-facts.service';
 import { poolingRegionCode } from '../prepayment/domain/agreement-year';
 import { settlementError } from '../settlement.errors';
 
-/** Round states in which the award's agreements exist. */
-const AWARDED_STATES = ['awarded', 'in_execution', 'completed'];
-
-const isId = (value: string) => /^\d{1,18}$/.test(value);
-
 /**
- * What §S2, §S5 and §S6 read of an awarded round: the round, its agreements, and the pooling
- * region of each hospital. Read-only: procurement and identity own these tables; settlement
- * never writes them. (AgreementDirectory answers one agreement at a time; these policies work
- * on a whole round.)
+ * What §S2, §S5 and §S6 read of an awarded round: the round, its lots, its agreements, and the
+ * pooling region of each hospital — through procurement's AwardedRoundFacts; settlement never
+ * reads or writes procurement's tables itself.
  */
 @Injectable()
 export class AwardedRounds {
-  constructor(private readonly scope: IdentityScope) {}
+  constructor(
+    private readonly scope: IdentityScope,
+    private readonly facts: AwardedRoundFacts,
+  ) {}
 
   /** The round, locked for the caller's run; 404 unknown, 409 not awarded yet. */
-  async awarded(m: EntityManager, roundId: string): Promise<Round> {
-    const round = isId(roundId)
-      ? await forUpdate(
-          m.getRepository(Round).createQueryBuilder('r').where('r.id = :id', { id: roundId }),
-        ).getOne()
-      : null;
+  async awarded(m: EntityManager, roundId: string): Promise<RoundFacts> {
+    const round = await this.facts.round(m, roundId, { lock: true });
     if (!round)
       throw settlementError('POLICY_ROUND_NOT_FOUND', `roundId: no round ${roundId}`, {
         field: 'roundId',
       });
-    if (!AWARDED_STATES.includes(round.status))
+    if (!round.awarded)
       throw settlementError(
         'POLICY_ROUND_NOT_AWARDED',
         `roundId: round ${round.code} is ${round.status}; it has no agreements before the award`,
@@ -45,17 +41,28 @@ export class AwardedRounds {
     return round;
   }
 
+  /** Every awarded round (awarded, in execution, completed). */
+  awardedRounds(): Promise<RoundFacts[]> {
+    return this.facts.awardedRounds();
+  }
+
   /** The round's agreements, of the hospitals the actor sees (all for the system). */
-  agreements(m: EntityManager, roundId: string, actor: Actor | null): Promise<Agreement[]> {
-    const qb = m
-      .getRepository(Agreement)
-      .createQueryBuilder('a')
-      .where('a.roundId = :roundId', { roundId })
-      .orderBy('a.hospitalId', 'ASC')
-      .addOrderBy('a.lotId', 'ASC')
-      .addOrderBy('a.id', 'ASC');
-    if (actor) this.scope.restrictByOrganisationColumn(qb, actor, 'a.hospitalId');
-    return qb.getMany();
+  async agreements(
+    m: EntityManager,
+    roundId: string,
+    actor: Actor | null,
+  ): Promise<EffectiveAgreement[]> {
+    const all = await this.facts.agreements(m, roundId);
+    if (!actor) return all;
+    const visible = await this.scope.visibleOrganisationIds(actor, [
+      ...new Set(all.map((a) => a.hospitalId)),
+    ]);
+    return all.filter((a) => visible.has(a.hospitalId));
+  }
+
+  /** The round's lots with their admitted products. */
+  lots(m: EntityManager, roundId: string): Promise<LotFacts[]> {
+    return this.facts.lots(m, roundId);
   }
 
   /** Each organisation's region and its pooling region (the city, §S1 fund accounts). */

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Actor, regionInScope } from '../../../common/auth/actor';
 import { Clock } from '../../../common/clock';
+import { DomainError } from '../../../common/errors/domain-error';
 import { registerUniqueConstraint } from '../../../common/errors/unique-constraints';
 import { page, Page, skipTake } from '../../../common/pagination';
 import { Decimal, roundTo, SCALE } from '../../../database/decimal';
@@ -11,10 +12,11 @@ import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditService, SYSTEM } from '../../audit/audit.service';
 import { addDays, isBusinessDate } from '../../catalog/listing-prices/domain/listing-rules';
 import { ListingPricesService } from '../../catalog/listing-prices/listing-prices.service';
+import { ProductFamilies } from '../../catalog/products/product-families.service';
 import { Product } from '../../catalog/products/product.entity';
 import { Region } from '../../identity/regions/region.entity';
-import { Agreement } from '../../procurement/awards/agreement.entity';
-import { Lot, LotSpec } from '../../procurement/lots/lot.entity';
+import { EffectiveAgreement } from '../../procurement/awards/agreement-directory.service';
+import { LotFacts } from '../../procurement/awards/awarded-round-facts.service';
 import { strengthInBase } from '../../procurement/selection/domain/unit-price';
 import { settlementError } from '../settlement.errors';
 import { AwardedRounds } from './awarded-rounds.service';
@@ -57,6 +59,13 @@ interface NewStandard {
   explanation: string;
 }
 
+/** What one sweep did: rounds checked, rounds whose standards it set, rounds it could not. */
+export interface StandardsSweepResult {
+  checked: number;
+  set: string[];
+  failed: Array<{ roundId: string; code: string }>;
+}
+
 interface Skipped {
   lotId: string;
   productId: string;
@@ -68,7 +77,7 @@ interface Skipped {
  * Own smallest unit ÷ representative unit, by strength: a 40 mg tablet is 2 units of a 20 mg
  * representative. Prices per own unit ÷ this factor compare across strengths (§S5 basis).
  */
-function basisFactor(product: Product, lot: Lot): Decimal | null {
+function basisFactor(product: Product, lot: LotFacts): Decimal | null {
   if (product.strength === null || !product.strengthUnit) return null;
   const own = strengthInBase(product.strength, product.strengthUnit);
   const rep = strengthInBase(lot.repStrength, lot.repStrengthUnit);
@@ -87,12 +96,15 @@ function basisFactor(product: Product, lot: Lot): Decimal | null {
  */
 @Injectable()
 export class PaymentStandardsService {
+  private readonly logger = new Logger(PaymentStandardsService.name);
+
   constructor(
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly rounds: AwardedRounds,
     private readonly listings: ListingPricesService,
+    private readonly products: ProductFamilies,
     @InjectRepository(PaymentStandard) private readonly standards: Repository<PaymentStandard>,
   ) {}
 
@@ -108,10 +120,7 @@ export class PaymentStandardsService {
         ...new Set(agreements.map((a) => a.hospitalId)),
       ]);
       const pools = [...new Set([...regions.values()].map((r) => r.poolingRegion))].sort();
-      const lots = await m.getRepository(Lot).find({
-        where: { roundId: round.id },
-        order: { id: 'ASC' },
-      });
+      const lots = await this.rounds.lots(m, round.id);
       const skipped: Skipped[] = [];
       let count = 0;
       for (const lot of lots) {
@@ -141,6 +150,43 @@ export class PaymentStandardsService {
     });
   }
 
+  /**
+   * The award enqueues setForRound after its commit, with no outbox: a crash in between, or a job
+   * that failed for good, would leave the round without standards. This sweep sets them for every
+   * awarded round without a recorded run. Each round in its own transaction, so one failing round
+   * does not hold back the others; setForRound locks the round, so a sweep racing the award's own
+   * job waits for it and then finds its run.
+   */
+  async sweep(): Promise<StandardsSweepResult> {
+    const rounds = await this.rounds.awardedRounds();
+    const done = new Set<string>();
+    for (let i = 0; i < rounds.length; i += 500) {
+      const ids = rounds.slice(i, i + 500).map((r) => r.id);
+      const runs = await this.standards.manager
+        .getRepository(PaymentStandardRun)
+        .find({ select: { roundId: true }, where: { roundId: In(ids) } });
+      for (const r of runs) done.add(r.roundId);
+    }
+    const result: StandardsSweepResult = { checked: rounds.length, set: [], failed: [] };
+    for (const round of rounds) {
+      if (done.has(round.id)) continue;
+      try {
+        const run = await this.setForRound(SYSTEM, round.id);
+        if (run.createdNow) result.set.push(round.id);
+      } catch (err) {
+        const code = err instanceof DomainError ? err.code : 'UNEXPECTED';
+        this.logger.error(
+          `Payment standards of round ${round.code} not set by the sweep: ${code}`,
+          err instanceof Error ? err.stack : undefined,
+        );
+        result.failed.push({ roundId: round.id, code });
+      }
+    }
+    if (result.set.length > 0)
+      this.logger.log(`Payment standards set by the sweep for round(s) ${result.set.join(', ')}`);
+    return result;
+  }
+
   async setManual(actor: Actor, body: SetPaymentStandardRequest): Promise<PaymentStandardView> {
     if (!PRICE.test(body.unitPrice) || new Decimal(body.unitPrice).lte(0))
       throw settlementError(
@@ -149,7 +195,7 @@ export class PaymentStandardsService {
         { field: 'unitPrice' },
       );
     const row = await this.tx.run(async (m) => {
-      const product = await m.getRepository(Product).findOneBy({ id: body.productId });
+      const [product] = await this.products.byIds([body.productId], m);
       if (!product)
         throw settlementError(
           'STANDARD_PRODUCT_NOT_FOUND',
@@ -207,8 +253,8 @@ export class PaymentStandardsService {
   /** The standards one lot's award sets, in every pooling region of the round. */
   private async planLot(
     m: EntityManager,
-    lot: Lot,
-    agreements: Agreement[],
+    lot: LotFacts,
+    agreements: EffectiveAgreement[],
     pools: string[],
     validFrom: string,
     skipped: Skipped[],
@@ -218,20 +264,11 @@ export class PaymentStandardsService {
       const seen = winning.get(a.productId);
       if (!seen || a.unitPrice.gt(seen)) winning.set(a.productId, a.unitPrice);
     }
-    const winnerProducts = await m.getRepository(Product).findBy({ id: In([...winning.keys()]) });
-    const specIds = (await m.getRepository(LotSpec).findBy({ lotId: lot.id })).map(
-      (s) => s.productId,
-    );
+    const winnerProducts = await this.products.byIds([...winning.keys()], m);
+    const specIds = lot.admittedProductIds;
     const generics = [...new Set(winnerProducts.map((p) => p.name))];
-    const sameGeneric = await m
-      .getRepository(Product)
-      .createQueryBuilder('p')
-      .where('p.name IN (:...names)', { names: generics })
-      .andWhere('p.dosageFormClass = :cls', { cls: lot.dosageFormClass })
-      .getMany();
-    const admitted = specIds.length
-      ? await m.getRepository(Product).findBy({ id: In(specIds) })
-      : [];
+    const sameGeneric = await this.products.sameGeneric(generics, lot.dosageFormClass, m);
+    const admitted = await this.products.byIds(specIds, m);
     const others = new Map<string, Product>();
     for (const p of [...admitted, ...sameGeneric]) if (!winning.has(p.id)) others.set(p.id, p);
 

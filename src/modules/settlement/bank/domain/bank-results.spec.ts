@@ -117,7 +117,7 @@ describe('bankResultAction', () => {
   it.each<
     [
       string,
-      { result: 'pending' | 'paid' | 'failed'; bankReference: string | null },
+      { result: 'pending' | 'paid' | 'failed' | 'cancelled'; bankReference: string | null },
       BankResultRow,
       string,
     ]
@@ -134,6 +134,8 @@ describe('bankResultAction', () => {
     ['paid, then failed', { result: 'paid', bankReference: 'R1' }, failed, 'result'],
     ['failed again', { result: 'failed', bankReference: null }, failed, 'noop'],
     ['failed, then paid', { result: 'failed', bankReference: null }, paid(), 'result'],
+    ['withdrawn, paid', { result: 'cancelled', bankReference: null }, paid(), 'paymentCode'],
+    ['withdrawn, failed', { result: 'cancelled', bankReference: null }, failed, 'paymentCode'],
     [
       'paid in the future',
       { result: 'pending', bankReference: null },

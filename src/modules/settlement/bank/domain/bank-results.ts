@@ -165,7 +165,7 @@ export function parseBankResultRow(cells: Record<string, CellValue>): ParsedRow<
 
 /** What the batch knows of one of its payments. */
 export interface BatchItemState {
-  result: BankResult | 'pending';
+  result: BankResult | 'pending' | 'cancelled';
   bankReference: string | null;
 }
 
@@ -193,6 +193,14 @@ export function bankResultAction(
       };
   }
   if (item.result === 'pending') return { action: 'apply' };
+  // The batch was withdrawn before the bank answered: the payment goes out in another file.
+  if (item.result === 'cancelled')
+    return {
+      problem: {
+        column: 'paymentCode',
+        message: `payment ${row.paymentCode} was withdrawn with its cancelled batch`,
+      },
+    };
   if (item.result === 'paid') {
     if (row.result === 'paid' && row.bankReference === item.bankReference)
       return { action: 'noop' };

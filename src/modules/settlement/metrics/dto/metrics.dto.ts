@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageOf, PageQuery } from '../../../../common/pagination';
-import { OVERDUE_ALERT_STATUSES } from '../overdue-alert.entity';
+import { OVERDUE_ALERT_RESOLUTIONS, OVERDUE_ALERT_STATUSES } from '../overdue-alert.entity';
 
 export const DEADLINE_STATES = ['overdue', 'due_soon', 'pending'] as const;
 export type DeadlineState = (typeof DEADLINE_STATES)[number];
@@ -52,7 +52,10 @@ export class DeadlineView {
 export class DeadlinePage extends PageOf(DeadlineView) {}
 
 export class OverdueAlertQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: OVERDUE_ALERT_STATUSES })
+  @ApiPropertyOptional({
+    enum: OVERDUE_ALERT_STATUSES,
+    description: 'Alerts in this status; open and acknowledged (unresolved) ones when omitted',
+  })
   @IsOptional()
   @IsIn(OVERDUE_ALERT_STATUSES)
   status?: (typeof OVERDUE_ALERT_STATUSES)[number];
@@ -81,6 +84,9 @@ export class OverdueAlertView {
   @ApiProperty({ enum: OVERDUE_ALERT_STATUSES }) status!: string;
   @ApiProperty({ type: String, nullable: true }) acknowledgedBy!: string | null;
   @ApiProperty({ type: String, nullable: true }) acknowledgedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'When the check found it paid' })
+  resolvedAt!: string | null;
+  @ApiProperty({ enum: OVERDUE_ALERT_RESOLUTIONS, nullable: true }) resolution!: string | null;
 }
 
 export class OverdueAlertPage extends PageOf(OverdueAlertView) {}

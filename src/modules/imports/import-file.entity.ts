@@ -36,6 +36,11 @@ export class ImportFile {
   @Column({ name: 'context_id', type: 'varchar' })
   contextId!: string;
 
+  /**
+   * SHA-256 of the uploaded bytes. Unique per kind, context and uploading organisation
+   * (`uq_import_files__kind__context_id__organisation_id__sha256`): the same file is one import
+   * per organisation, while other organisations sharing the context upload it on their own.
+   */
   @Column({ type: 'varchar' })
   sha256!: string;
 

@@ -28,11 +28,13 @@ import { importsError } from './imports.errors';
 export const IMPORTS_QUEUE = 'imports';
 export const PROCESS_IMPORT_JOB = 'process';
 
-registerUniqueConstraint('uq_import_files__kind__context_id__sha256', {
+// Per uploading organisation: another organisation's upload of the same file is its own import,
+// and the refusal never tells one organisation what another uploaded.
+registerUniqueConstraint('uq_import_files__kind__context_id__organisation_id__sha256', {
   table: 'import_files',
-  columns: ['kind', 'context_id', 'sha256'],
+  columns: ['kind', 'context_id', 'organisation_id', 'sha256'],
   code: 'IMPORTS.DUPLICATE_FILE',
-  message: 'This file has already been uploaded for this template',
+  message: 'Your organisation has already uploaded this file for this template',
 });
 
 export interface TemplateDownload {
@@ -100,8 +102,9 @@ export class ImportsService {
 
   /**
    * Stores a received workbook and queues it. Refuses anything that is not a sound .xlsx
-   * within the limits, and a file already uploaded for the same template (409 naming the first
-   * upload). The received temporary file is always consumed: kept or removed.
+   * within the limits, and a file the actor's organisation already uploaded for the same
+   * template (409 naming that first upload; other organisations' uploads are never consulted).
+   * The received temporary file is always consumed: kept or removed.
    */
   async upload(
     actor: Actor,
@@ -123,7 +126,7 @@ export class ImportsService {
       checkXlsxName(file.originalname);
       await this.store.inspect(file.path, file.size);
       await this.refuseDuplicate(actor, kind, contextId, file.sha256);
-      const storagePath = await this.store.keep(file.path, file.sha256);
+      const storagePath = await this.store.keep(file.path, actor.orgId, file.sha256);
       kept = true;
       const record = await this.insert(actor, kind, contextId, file, storagePath);
       await this.jobs.enqueue(
@@ -259,8 +262,23 @@ export class ImportsService {
     contextId: string,
     sha256: string,
   ): Promise<void> {
-    const first = await this.imports.findOneBy({ kind: kind.kind, contextId, sha256 });
-    if (first) throw duplicateFile(first, actor, kind);
+    const first = await this.firstUpload(actor, kind, contextId, sha256);
+    if (first) throw duplicateFile(first);
+  }
+
+  /** The actor's organisation's earlier upload of the file for this kind and context, if any. */
+  private firstUpload(
+    actor: Actor,
+    kind: ImportKind,
+    contextId: string,
+    sha256: string,
+  ): Promise<ImportFile | null> {
+    return this.imports.findOneBy({
+      kind: kind.kind,
+      contextId,
+      organisationId: actor.orgId,
+      sha256,
+    });
   }
 
   private async insert(
@@ -321,24 +339,22 @@ export class ImportsService {
         return record;
       });
     } catch (err) {
-      // Two uploads of the same file racing: answer the loser like any other duplicate.
+      // Two uploads of the same file by one organisation racing: answer the loser like any other
+      // duplicate (the key is per organisation, so the winner is the loser's own).
       if (duplicateKeyError(err)) {
-        const first = await this.imports.findOneBy({
-          kind: kind.kind,
-          contextId,
-          sha256: file.sha256,
-        });
-        if (first) throw duplicateFile(first, actor, kind);
+        const first = await this.firstUpload(actor, kind, contextId, file.sha256);
+        if (first) throw duplicateFile(first);
       }
       throw err;
     }
   }
 }
 
-function duplicateFile(first: ImportFile, actor: Actor, kind: ImportKind): DomainError {
-  // Another organisation's sealed upload is not even acknowledged by its id.
-  if (kind.sealed && first.organisationId !== actor.orgId)
-    return importsError('DUPLICATE_FILE', `This file was already uploaded for ${first.kind}`, {});
+/**
+ * The refusal of a second upload, naming the first: always one of the uploader's own
+ * organisation (a sealed one included, which its organisation sees), never another's.
+ */
+function duplicateFile(first: ImportFile): DomainError {
   return importsError(
     'DUPLICATE_FILE',
     `This file was already uploaded for ${first.kind} as import ${first.id} (${first.status})`,

@@ -22,7 +22,9 @@ export interface ReceivedFile {
 /**
  * Uploaded workbooks live under `${DATA_DIR}/uploads`: the API stores them and the worker reads
  * them, so in production both processes must mount the same DATA_DIR (a shared volume). Files
- * are named by content hash, so the same workbook is stored once whatever it was uploaded as.
+ * are named by uploading organisation and content hash: an organisation's workbook is stored
+ * once whatever it was uploaded as, and no stored file is shared between organisations (a sealed
+ * import's workbook is deleted once processed, which must not take another's with it).
  */
 @Injectable()
 export class UploadStore {
@@ -89,8 +91,8 @@ export class UploadStore {
   }
 
   /** Moves a received file to its content-addressed place; returns the relative path. */
-  async keep(receivedPath: string, sha256: string): Promise<string> {
-    const relative = join('uploads', `${sha256}.xlsx`);
+  async keep(receivedPath: string, organisationId: string, sha256: string): Promise<string> {
+    const relative = join('uploads', `${organisationId}-${sha256}.xlsx`);
     const target = join(this.root, relative);
     const exists = await access(target).then(
       () => true,

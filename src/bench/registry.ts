@@ -1,4 +1,6 @@
 import { importScenario } from './scenarios/import.scenario';
+import { monitoringScanScenario } from './scenarios/monitoring-scan.scenario';
+import { observationsScenario } from './scenarios/observations.scenario';
 import { openingScenario } from './scenarios/opening.scenario';
 import { readApiScenario } from './scenarios/read-api.scenario';
 import { statementsScenario } from './scenarios/statements.scenario';
@@ -10,4 +12,6 @@ export const SCENARIOS: readonly Scenario[] = [
   importScenario,
   openingScenario,
   statementsScenario,
+  observationsScenario,
+  monitoringScanScenario,
 ];

@@ -36,6 +36,10 @@ export interface AppConfig {
   paymentDeadlines: { paymentDays: number; dueSoonDays: number; overdueCheckSeconds: number };
   /** §S2 the least share of a hospital's annual agreed amount the fund prepays, "0.3". */
   prepaymentShare: string;
+  /** §S5 how often awarded rounds without payment standards are looked for. */
+  paymentStandardsSweepSeconds: number;
+  /** §M8 how often the monthly full monitoring scan checks whether last month was scanned. */
+  monitoringScanSeconds: number;
   /** §S6 budget factors: defaults, and per pooling region (6-digit code) overrides. */
   retention: {
     fundPaymentRatio: string;
@@ -48,6 +52,18 @@ export interface AppConfig {
   usageLateAfterDays: number;
   /** §E4 monthly completion check: the behind-schedule threshold (a fraction) and its period. */
   completion: { behindThreshold: string; checkSeconds: number };
+  /** §M6 working days a supplier has to answer a price case's inquiry letter. */
+  priceCaseReplyWorkingDays: number;
+  /** §M7 how often the monthly monitoring report job looks for last month's missing report. */
+  monitoringReportSeconds: number;
+  /** §K2 the rating scheme version new credit cases are rated under, unless an admin activated another. */
+  creditScheme: string;
+  /** §K2 how often ratings past their validity are marked lapsed and their sanctions lifted. */
+  creditLapseCheckSeconds: number;
+  /** §M1 how often observations are derived from purchases, deliveries, bids and listings. */
+  observationDeriveSeconds: number;
+  /** §K5 supply rules: days of agreed demand stock must cover, least fill rate, evaluation period. */
+  supply: { stockDays: number; fillRateMin: string; evaluationSeconds: number };
   bootstrapAdmin: { username: string; password: string | null };
   loginRateLimit: { limit: number; windowSeconds: number };
   uploadRateLimit: { limit: number; windowSeconds: number };
@@ -105,6 +121,8 @@ export const VARIABLES: Record<string, string> = {
     'How often the completion check looks for a finished month without snapshots (default 3600)',
   PREPAYMENT_SHARE:
     "Least share of a hospital's annual agreed amount the fund prepays when agreements take effect, a fraction (default 0.3)",
+  PAYMENT_STANDARDS_SWEEP_SECONDS:
+    'How often awarded rounds whose payment standards were never set (the award job lost or failed) are looked for and set (default 3600)',
   RETENTION_FUND_PAYMENT_RATIO:
     'Surplus retention: share of a purchase the fund pays, a fraction (default 0.7)',
   RETENTION_INSURED_SHARE:
@@ -113,6 +131,22 @@ export const VARIABLES: Record<string, string> = {
     'Per-pooling-region overrides of the two above: 320100=0.75/0.9,320200=0.7/1 (region=fundPaymentRatio/insuredShare)',
   RETENTION_REQUIRE_COMPLETION:
     'Surplus retention only when the agreed volume was bought (default true)',
+  PRICE_CASE_REPLY_WORKING_DAYS:
+    "Working days (Mon–Fri) a supplier has to answer a price case's inquiry letter (default 10)",
+  OBSERVATION_DERIVE_SECONDS:
+    'How often price observations are derived from orders, accepted deliveries, opened bids and listings for the current and previous month, and observation partitions kept ahead (default 3600)',
+  MONITORING_REPORT_SECONDS:
+    "How often the monthly monitoring report job checks that last month's report exists (default 86400)",
+  SUPPLY_STOCK_DAYS:
+    "A winner's reported stock below this many days of agreed demand raises a supply alert (default 30)",
+  SUPPLY_FILL_RATE_MIN:
+    'A fill rate (accepted ÷ ordered, orders past their delivery due time) below this fraction raises a supply alert (default 0.8)',
+  SUPPLY_EVALUATION_SECONDS:
+    'How often the supply rules are evaluated for the current month (default 3600)',
+  CREDIT_SCHEME:
+    'Credit rating scheme version new cases are rated under: 2020 (four levels, default) | 2025 (three levels); an admin may activate another stored version',
+  CREDIT_LAPSE_CHECK_SECONDS:
+    'How often credit ratings past their validity are marked lapsed and their sanctions lifted (default 3600)',
   BOOTSTRAP_ADMIN_USERNAME: 'Username of the first admin (default admin)',
   BOOTSTRAP_ADMIN_PASSWORD: 'Password of the first admin; unset = generated and logged once',
   LOGIN_RATE_LIMIT: 'Login attempts per window per client address and username (default 10)',
@@ -300,6 +334,8 @@ export function validate(env: Env): AppConfig {
       overdueCheckSeconds: int(env, 'OVERDUE_CHECK_SECONDS', 3600, problems, 1),
     },
     prepaymentShare: boundedFraction(env, 'PREPAYMENT_SHARE', '0.3', problems, 0.000001),
+    paymentStandardsSweepSeconds: int(env, 'PAYMENT_STANDARDS_SWEEP_SECONDS', 3600, problems, 1),
+    monitoringScanSeconds: int(env, 'MONITORING_SCAN_SECONDS', 86400, problems, 1),
     retention: {
       fundPaymentRatio: boundedFraction(env, 'RETENTION_FUND_PAYMENT_RATIO', '0.7', problems),
       insuredShare: boundedFraction(env, 'RETENTION_INSURED_SHARE', '1', problems),
@@ -310,6 +346,16 @@ export function validate(env: Env): AppConfig {
     completion: {
       behindThreshold: boundedFraction(env, 'COMPLETION_BEHIND_THRESHOLD', '0.2', problems),
       checkSeconds: int(env, 'COMPLETION_CHECK_SECONDS', 3600, problems, 1),
+    },
+    priceCaseReplyWorkingDays: int(env, 'PRICE_CASE_REPLY_WORKING_DAYS', 10, problems, 1),
+    monitoringReportSeconds: int(env, 'MONITORING_REPORT_SECONDS', 86400, problems, 1),
+    creditScheme: oneOf(env, 'CREDIT_SCHEME', ['2020', '2025'], '2020', problems),
+    creditLapseCheckSeconds: int(env, 'CREDIT_LAPSE_CHECK_SECONDS', 3600, problems, 1),
+    observationDeriveSeconds: int(env, 'OBSERVATION_DERIVE_SECONDS', 3600, problems, 1),
+    supply: {
+      stockDays: int(env, 'SUPPLY_STOCK_DAYS', 30, problems, 1),
+      fillRateMin: boundedFraction(env, 'SUPPLY_FILL_RATE_MIN', '0.8', problems),
+      evaluationSeconds: int(env, 'SUPPLY_EVALUATION_SECONDS', 3600, problems, 1),
     },
     bootstrapAdmin: {
       username: env.BOOTSTRAP_ADMIN_USERNAME || 'admin',

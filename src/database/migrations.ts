@@ -11,6 +11,14 @@ import { CreateUsage1796100000000 } from '../../migrations/1796100000000-CreateU
 import { CreateSettlementPolicies1796200000000 } from '../../migrations/1796200000000-CreateSettlementPolicies';
 import { CreateBankBatches1796300000000 } from '../../migrations/1796300000000-CreateBankBatches';
 import { CreateOverdueAlerts1796400000000 } from '../../migrations/1796400000000-CreateOverdueAlerts';
+import { StatementMembershipByWindow1796500000000 } from '../../migrations/1796500000000-StatementMembershipByWindow';
+import { SettlementLooseEnds1796520000000 } from '../../migrations/1796520000000-SettlementLooseEnds';
+import { CreateObservations1796700000000 } from '../../migrations/1796700000000-CreateObservations';
+import { CreatePriceRulesAndAlerts1796710000000 } from '../../migrations/1796710000000-CreatePriceRulesAndAlerts';
+import { CreatePriceCasesAndReports1796720000000 } from '../../migrations/1796720000000-CreatePriceCasesAndReports';
+import { CreateCredit1796800000000 } from '../../migrations/1796800000000-CreateCredit';
+import { CreateSupplyAssurance1796810000000 } from '../../migrations/1796810000000-CreateSupplyAssurance';
+import { ImportDuplicatesPerOrganisation1796900000000 } from '../../migrations/1796900000000-ImportDuplicatesPerOrganisation';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list loads under
@@ -30,4 +38,12 @@ export const MIGRATIONS = [
   CreateSettlementPolicies1796200000000,
   CreateBankBatches1796300000000,
   CreateOverdueAlerts1796400000000,
+  StatementMembershipByWindow1796500000000,
+  SettlementLooseEnds1796520000000,
+  CreateObservations1796700000000,
+  CreatePriceRulesAndAlerts1796710000000,
+  CreatePriceCasesAndReports1796720000000,
+  CreateCredit1796800000000,
+  CreateSupplyAssurance1796810000000,
+  ImportDuplicatesPerOrganisation1796900000000,
 ];

@@ -42,5 +42,7 @@ export const API_SCOPES = [
   'imports:read',
   'usage:write',
   'usage:read',
+  // §K5 a supplier's system sending its monthly stock / capacity reports.
+  'supply:write',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];

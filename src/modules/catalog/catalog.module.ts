@@ -9,12 +9,15 @@ import { ConsumableImportKind, DrugImportKind } from './imports/product-import.k
 import { ListingPrice } from './listing-prices/listing-price.entity';
 import { ListingPricesController } from './listing-prices/listing-prices.controller';
 import { ListingPricesService } from './listing-prices/listing-prices.service';
+import { ListingHistory } from './listing-prices/listing-history.service';
+import { ListingReferences } from './listing-prices/listing-references.service';
 import { CatalogDirectory } from './products/catalog-directory.service';
 import { ConsumablesController } from './products/consumables.controller';
 import { ConsumablesService } from './products/consumables.service';
 import { DosageFormsController } from './products/dosage-forms.controller';
 import { DrugsController } from './products/drugs.controller';
 import { DrugsService } from './products/drugs.service';
+import { ProductFamilies } from './products/product-families.service';
 import { ProductLookups } from './products/product-lookups';
 import { Product, ProductUdi } from './products/product.entity';
 
@@ -35,13 +38,22 @@ import { Product, ProductUdi } from './products/product.entity';
     DrugsService,
     ConsumablesService,
     ListingPricesService,
+    ListingHistory,
+    ListingReferences,
     CatalogExportService,
     CatalogDirectory,
+    ProductFamilies,
     DrugImportKind,
     ConsumableImportKind,
     ListingPriceImportKind,
   ],
-  exports: [CatalogDirectory, ListingPricesService],
+  exports: [
+    CatalogDirectory,
+    ListingPricesService,
+    ProductFamilies,
+    ListingHistory,
+    ListingReferences,
+  ],
 })
 export class CatalogModule implements OnModuleInit {
   constructor(

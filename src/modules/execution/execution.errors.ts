@@ -15,6 +15,9 @@ export const EXECUTION_ERRORS = {
   PRICE_UNAVAILABLE: 400,
   PRICE_REASON_REQUIRED: 400,
   LISTING_SUSPENDED: 409,
+  // §K3 credit sanctions: a product suspended by its holder's rating, a distributor barred.
+  PRODUCT_SANCTIONED: 409,
+  SUPPLIER_SANCTIONED: 409,
   QUANTITY_INVALID: 400,
   PRICE_INVALID: 400,
   // Deliveries and acceptance (§E2)

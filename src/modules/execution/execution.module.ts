@@ -17,12 +17,14 @@ import { Delivery, DeliveryLine } from './deliveries/delivery.entity';
 import { SupplierPerformanceService } from './deliveries/supplier-performance.service';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
+import { PlacedOrderLines } from './orders/placed-order-lines.service';
 import { PurchaseOrder, PurchaseOrderLine } from './orders/purchase-order.entity';
 import { PurchaseHistoryModule } from './usage/purchase-history.module';
 import { UsageImportKind } from './usage/usage-import.kind';
 import { UsageController } from './usage/usage.controller';
 import { UsageBatch, UsageRecord, UsageRevision } from './usage/usage.entity';
 import { UsageService } from './usage/usage.service';
+import { UsagePurchases } from './usage/usage-purchases.service';
 
 /**
  * §E execution: purchase orders priced from agreements and listings (§E1), deliveries and their
@@ -52,12 +54,14 @@ import { UsageService } from './usage/usage.service';
     DeliveriesService,
     SupplierPerformanceService,
     AcceptedLines,
+    PlacedOrderLines,
     UsageService,
+    UsagePurchases,
     UsageImportKind,
     CompletionService,
     CompletionCheckJob,
   ],
-  exports: [AcceptedLines],
+  exports: [AcceptedLines, UsagePurchases, PlacedOrderLines],
 })
 export class ExecutionModule implements OnModuleInit {
   constructor(

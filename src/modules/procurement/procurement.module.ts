@@ -6,22 +6,27 @@ import { JobHandlerRegistry } from '../../jobs/handler-registry';
 import { CatalogModule } from '../catalog/catalog.module';
 import { ImportKindRegistry } from '../imports/import-kind.registry';
 import { AgreementDirectory } from './awards/agreement-directory.service';
+import { AwardReferences } from './awards/award-references.service';
+import { AwardedRoundFacts } from './awards/awarded-round-facts.service';
 import { Agreement, LotSupplyRegion } from './awards/agreement.entity';
 import { AgreementsController } from './awards/agreements.controller';
 import { AgreementsService } from './awards/agreements.service';
 import { AwardsService } from './awards/awards.service';
+import { BackupActivation } from './awards/backup-activation.entity';
+import { BackupActivationService } from './awards/backup-activation.service';
 import { Bid, BidVersion } from './bids/bid.entity';
 import { BidImportKind } from './bids/bid-import.kind';
 import { BidSealer } from './bids/bid-sealer';
 import { BidsController } from './bids/bids.controller';
 import { BidsService } from './bids/bids.service';
-import { CreditCheck, NoSanctions } from './bids/credit-check';
 import { DemandImportKind } from './demand/demand-import.kind';
 import { DemandReport } from './demand/demand-report.entity';
 import { DemandController } from './demand/demand.controller';
 import { DemandService } from './demand/demand.service';
 import { PublicResultsController } from './exports/public-results.controller';
 import { PublicResultsService } from './exports/public-results.service';
+import { PublicWinningPrices } from './exports/public-winning-prices.service';
+import { VbpLots } from './awards/vbp-lots.service';
 import { RoundExportsController } from './exports/round-exports.controller';
 import { RoundExportsService } from './exports/round-exports.service';
 import { Lot, LotSpec } from './lots/lot.entity';
@@ -29,6 +34,7 @@ import { LotsController } from './lots/lots.controller';
 import { LotsService } from './lots/lots.service';
 import { LotResult, Objection } from './results/lot-result.entity';
 import { OpeningService } from './results/opening.service';
+import { OpenedPrices } from './results/opened-prices.service';
 import { ResultsController } from './results/results.controller';
 import { ResultsService } from './results/results.service';
 import { Round, RoundCommitment, RoundParticipant } from './rounds/round.entity';
@@ -63,6 +69,7 @@ import { SimulationsController } from './selection/simulations.controller';
       Objection,
       LotSupplyRegion,
       Agreement,
+      BackupActivation,
     ]),
   ],
   controllers: [
@@ -79,6 +86,7 @@ import { SimulationsController } from './selection/simulations.controller';
   ],
   providers: [
     SimulationService,
+    OpenedPrices,
     RuleSetsService,
     RoundsService,
     RoundWorkflow,
@@ -89,16 +97,29 @@ import { SimulationsController } from './selection/simulations.controller';
     AwardsService,
     AgreementsService,
     AgreementDirectory,
+    AwardReferences,
+    AwardedRoundFacts,
+    BackupActivationService,
     RoundExportsService,
     PublicResultsService,
+    PublicWinningPrices,
+    VbpLots,
     DemandService,
     DemandImportKind,
     BidsService,
     BidSealer,
     BidImportKind,
-    { provide: CreditCheck, useClass: NoSanctions },
   ],
-  exports: [RuleSetsService, AgreementDirectory],
+  exports: [
+    RuleSetsService,
+    AgreementDirectory,
+    AwardReferences,
+    AwardedRoundFacts,
+    BackupActivationService,
+    OpenedPrices,
+    PublicWinningPrices,
+    VbpLots,
+  ],
 })
 export class ProcurementModule implements OnModuleInit {
   constructor(

@@ -301,6 +301,63 @@ export class ListingPricesService {
     return opts.manager ? work(opts.manager) : this.tx.run(work);
   }
 
+  /**
+   * Reinstates the suspended listings of these products that were suspended from `source` with
+   * exactly `reason` — those one sanction or case suspended, including rows a price change
+   * carried the suspension over to — and leaves any other suspension alone. Runs in the
+   * caller's transaction. Returns the rows it reinstated.
+   */
+  async reinstateListings(
+    productIds: string[],
+    reason: string,
+    source: SuspensionSource,
+    opts: { actor?: Actor | typeof SYSTEM; manager: EntityManager },
+  ): Promise<ListingPrice[]> {
+    const ids = [...new Set(productIds)].filter(isId);
+    if (ids.length === 0) return [];
+    const manager = opts.manager;
+    const rows = await forUpdate(
+      manager
+        .getRepository(ListingPrice)
+        .createQueryBuilder('l')
+        .where('l.productId IN (:...ids)', { ids })
+        .andWhere("l.status = 'suspended'")
+        .andWhere('l.suspensionSource = :source AND l.suspensionReason = :reason', {
+          source,
+          reason,
+        })
+        .orderBy('l.id', 'ASC'),
+    ).getMany();
+    if (rows.length === 0) return rows;
+    const now = this.clock.now();
+    const cleared = {
+      status: 'active' as const,
+      suspendedAt: null,
+      suspensionReason: null,
+      suspensionSource: null,
+      updatedAt: now,
+    };
+    await manager
+      .getRepository(ListingPrice)
+      .createQueryBuilder()
+      .update()
+      .set(cleared)
+      .where('id IN (:...rowIds)', { rowIds: rows.map((r) => r.id) })
+      .execute();
+    for (const row of rows) {
+      const before = listingAuditView(row);
+      Object.assign(row, cleared);
+      await this.audit.record(
+        manager,
+        opts.actor ?? SYSTEM,
+        'listing_price.reinstated',
+        listingRef(row),
+        { before, after: listingAuditView(row) },
+      );
+    }
+    return rows;
+  }
+
   private async transition(
     actor: Actor,
     id: string,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { normaliseCode } from './domain/product-codes';
 import { isId } from './product-lookups';
 import { Product, ProductUdi } from './product.entity';
@@ -29,6 +29,15 @@ export class CatalogDirectory {
     if (normalised.length === 0) return new Map();
     const rows = await this.products.findBy({ code: In(normalised) });
     return new Map(rows.map((p) => [p.code, p]));
+  }
+
+  /** Ids of every product a manufacturer holds (any status): a sanction on all its products. */
+  async productIdsOf(manufacturerId: string, manager?: EntityManager): Promise<string[]> {
+    if (!isId(manufacturerId)) return [];
+    const rows = await (manager ?? this.products.manager)
+      .getRepository(Product)
+      .find({ select: { id: true }, where: { manufacturerId }, order: { id: 'ASC' } });
+    return rows.map((p) => p.id);
   }
 
   /** The consumable a UDI-DI is mapped to (一码联通), or null. */

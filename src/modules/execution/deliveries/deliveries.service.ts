@@ -9,6 +9,7 @@ import { forUpdate } from '../../../database/dialect';
 import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditService } from '../../audit/audit.service';
 import { executionError } from '../execution.errors';
+import { SupplyCreditBars } from '../orders/credit-bars';
 import { checkQuantity, lineAmount } from '../orders/domain/line-pricing';
 import { assertAllowed, OrderState, stateAfterDeliveries } from '../orders/domain/order-state';
 import { isId, orderAudit, orderRef, OrdersService } from '../orders/orders.service';
@@ -60,6 +61,7 @@ export class DeliveriesService {
     private readonly orders: OrdersService,
     @InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>,
     @InjectRepository(DeliveryLine) private readonly lines: Repository<DeliveryLine>,
+    private readonly credit: SupplyCreditBars,
   ) {}
 
   /** The supplier of the order records what it delivered now (server time). */
@@ -72,6 +74,13 @@ export class DeliveriesService {
           id: orderId,
         });
       assertAllowed(order.status, 'deliver', order.code);
+      const barred = await this.credit.distributionBar(actor.orgId, this.clock.now());
+      if (barred)
+        throw executionError(
+          'SUPPLIER_SANCTIONED',
+          `Your organisation is barred from distribution by a ${barred.reason}; it cannot record deliveries`,
+          { ...barred },
+        );
       const orderLines = await m.getRepository(PurchaseOrderLine).findBy({ orderId: order.id });
       const existing = await m.getRepository(DeliveryLine).findBy({ orderId: order.id });
       const byId = new Map(orderLines.map((l) => [l.id, l]));

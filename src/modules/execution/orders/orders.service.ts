@@ -23,6 +23,7 @@ import { AgreementDirectory } from '../../procurement/awards/agreement-directory
 import { chinaDate, deliveryDueAt } from '../deliveries/domain/delivery-rules';
 import { DeliveryLine } from '../deliveries/delivery.entity';
 import { executionError } from '../execution.errors';
+import { SupplyCreditBars } from './credit-bars';
 import { orderTotal, priceLine, PricedLine } from './domain/line-pricing';
 import { nextState } from './domain/order-state';
 import { CancelOrderRequest, CreateOrderRequest, OrderQuery, OrderView } from './dto/order.dto';
@@ -83,6 +84,7 @@ export class OrdersService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectRepository(PurchaseOrder) private readonly orders: Repository<PurchaseOrder>,
     @InjectRepository(PurchaseOrderLine) private readonly lines: Repository<PurchaseOrderLine>,
+    private readonly credit: SupplyCreditBars,
   ) {}
 
   async create(actor: Actor, body: CreateOrderRequest): Promise<OrderView> {
@@ -128,6 +130,12 @@ export class OrdersService {
     });
 
     const now = this.clock.now();
+    await this.assertNotSanctioned(
+      supplier.id,
+      supplier.code,
+      body.lines.map((l) => l.productId),
+      now,
+    );
     const orderDate = chinaDate(now);
     const priced: PricedLine[] = [];
     for (const [i, line] of body.lines.entries()) {
@@ -211,6 +219,40 @@ export class OrdersService {
     }
   }
 
+  /**
+   * §K3: a distributor barred from distribution cannot be named on an order, and no line may
+   * carry a product a credit sanction suspends — whatever the price basis. A suspension of
+   * listing and bidding takes the product off the platform's trade, so an agreement price does
+   * not keep it orderable (unlike a price-case suspension of one listing, which only removes
+   * that listing as a price basis).
+   */
+  private async assertNotSanctioned(
+    supplierId: string,
+    supplierCode: string,
+    productIds: string[],
+    now: Date,
+  ): Promise<void> {
+    const barred = await this.credit.distributionBar(supplierId, now);
+    if (barred)
+      throw executionError(
+        'SUPPLIER_SANCTIONED',
+        `supplierId: supplier ${supplierCode} is barred from distribution by a ${barred.reason}`,
+        { field: 'supplierId', ...barred },
+      );
+    const bars = await this.credit.orderingBars(supplierId, productIds, now);
+    const i = productIds.findIndex((p) => bars.has(p));
+    if (i >= 0) {
+      const bar = bars.get(productIds[i])!;
+      throw executionError(
+        'PRODUCT_SANCTIONED',
+        bar.sanction === 'listing_suspension'
+          ? `lines[${i}].productId: product ${productIds[i]} is suspended from listing and trade by a ${bar.reason}; it cannot be ordered`
+          : `lines[${i}].productId: supplier ${supplierCode} is suspended from distributing product ${productIds[i]} by a ${bar.reason}`,
+        { field: `lines[${i}].productId`, ...bar },
+      );
+    }
+  }
+
   async list(actor: Actor, query: OrderQuery): Promise<Page<OrderView>> {
     const qb = this.visibleQuery(this.orders.createQueryBuilder('o'), actor);
     if (query.status) qb.andWhere('o.status = :status', { status: query.status });
@@ -248,6 +290,15 @@ export class OrdersService {
       const before = orderAudit(order);
       order.status = nextState(order.status, 'place', order.code);
       const now = this.clock.now();
+      // A sanction that took effect since the draft was made refuses it too.
+      const drafted = await m.getRepository(PurchaseOrderLine).findBy({ orderId: order.id });
+      const supplier = await this.orgs.findById(order.supplierId);
+      await this.assertNotSanctioned(
+        order.supplierId,
+        supplier?.code ?? order.supplierId,
+        drafted.sort((a, b) => a.lineNo - b.lineNo).map((l) => l.productId),
+        now,
+      );
       order.placedAt = now;
       order.deliveryDueAt = deliveryDueAt(now, this.config.deliveryDelayHours);
       order.updatedAt = now;

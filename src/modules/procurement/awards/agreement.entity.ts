@@ -29,7 +29,8 @@ export class LotSupplyRegion {
   position!: number;
 }
 
-export const AGREEMENT_STATUSES = ['active', 'completed'] as const;
+// `replaced`: a backup supplier took over the hospital's region for the lot (§K5); kept, not deleted.
+export const AGREEMENT_STATUSES = ['active', 'completed', 'replaced'] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 
 /** §P9 采购协议: one hospital × winning product of a lot, with its agreed quantity and price. */
@@ -106,6 +107,22 @@ export class Agreement {
 
   @Column({ type: 'varchar' })
   status!: AgreementStatus;
+
+  /** §K5 first day the backup supplier's agreement applies instead of this one. */
+  @Column({ name: 'replaced_from', type: 'date', nullable: true })
+  replacedFrom!: string | null;
+
+  @Column({
+    name: 'replaced_by_activation_id',
+    type: 'bigint',
+    nullable: true,
+    transformer: idColumn,
+  })
+  replacedByActivationId!: string | null;
+
+  /** Set on a backup supplier's agreement: the §K5 activation that created it. */
+  @Column({ name: 'activation_id', type: 'bigint', nullable: true, transformer: idColumn })
+  activationId!: string | null;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;

@@ -273,12 +273,14 @@ export class BidsService {
         `Your organisation has not signed the integrity commitment of round ${round.code}: sign it with POST /api/v1/procurement/rounds/${round.id}/commitment first`,
         { roundId: round.id },
       );
-    const bar = await this.credit.biddingBar(actor.orgId, now);
+    // A bar on all the supplier's products refuses the submission (or a whole upload) at once;
+    // a bar on some products is checked per product in checkBid.
+    const bar = await this.credit.biddingBar(actor.orgId, null, now);
     if (bar.barred)
       throw procurementError(
         'BID_CREDIT_BARRED',
         `A credit sanction bars your organisation from bidding${bar.reason ? `: ${bar.reason}` : ''}`,
-        { reason: bar.reason },
+        { reason: bar.reason, rating: bar.rating ?? null },
       );
   }
 
@@ -313,6 +315,13 @@ export class BidsService {
           ? `${fields.product}: product ${product.code} is held by another organisation; distributor authorisations are not recorded yet, so its holder bids it`
           : `${fields.product}: product ${product.code} is held by another organisation`,
         { field: fields.product },
+      );
+    const productBar = await this.credit.biddingBar(actor.orgId, product.id, this.clock.now());
+    if (productBar.barred)
+      throw procurementError(
+        'BID_PRODUCT_SANCTIONED',
+        `${fields.product}: a credit sanction suspends bidding for product ${product.code}${productBar.reason ? `: ${productBar.reason}` : ''}`,
+        { field: fields.product, reason: productBar.reason, rating: productBar.rating ?? null },
       );
     if (!(await this.lots.admittedProductIds(m, lot.id)).includes(product.id))
       throw procurementError(

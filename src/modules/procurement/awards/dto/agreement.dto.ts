@@ -38,7 +38,9 @@ export class AgreementView {
   @ApiProperty() brandSpecified!: boolean;
   @ApiProperty() startDate!: string;
   @ApiProperty() endDate!: string;
-  @ApiProperty({ enum: ['active', 'completed'] }) status!: string;
+  @ApiProperty({ enum: ['active', 'completed', 'replaced'] }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) replacedFrom!: string | null;
+  @ApiProperty({ nullable: true, type: String }) activationId!: string | null;
 
   static of(a: Agreement): AgreementView {
     return {
@@ -58,6 +60,8 @@ export class AgreementView {
       startDate: a.startDate,
       endDate: a.endDate,
       status: a.status,
+      replacedFrom: a.replacedFrom,
+      activationId: a.activationId,
     };
   }
 }

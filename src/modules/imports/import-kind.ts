@@ -94,6 +94,12 @@ export interface ImportKind<T = unknown> {
    * stored row problems are encrypted with `protect` (they may quote the uploaded figures).
    */
   sealed?: SealedImport;
+  /**
+   * Set for kinds that also accept a `.csv` (UTF-8, RFC 4180) with the template's header row
+   * and then the data rows (§X "`.csv` where stated"). A CSV carries no hidden sheet, so its
+   * header row, equal to the template's header labels, is what identifies the template.
+   */
+  csv?: true;
   /** Rows pre-filled in the template's data sheet (a round's lots …). */
   templateRows?(actor: Actor, contextId: string): Promise<readonly Record<string, CellValue>[]>;
 }

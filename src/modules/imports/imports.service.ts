@@ -16,7 +16,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { JobQueue } from '../../jobs/job-queue';
 import { AuditService } from '../audit/audit.service';
-import { canSeeImport, checkXlsxName, importScope, parseContextId } from './domain/import-access';
+import { canSeeImport, importScope, parseContextId, uploadFormat } from './domain/import-access';
 import { ImportQuery } from './dto/imports.dto';
 import { writeTemplate } from './excel/template-writer';
 import { ReceivedFile, UploadStore } from './files/upload-store';
@@ -94,15 +94,16 @@ export class ImportsService {
    * The checks an upload passes before its body is read: the kind exists, the actor may use
    * it for this context, and the actor is within the upload rate limit.
    */
-  async admitUpload(actor: Actor, kindName: string, rawContextId: unknown): Promise<void> {
+  async admitUpload(actor: Actor, kindName: string, rawContextId: unknown): Promise<ImportKind> {
     const contextId = parseContextId(rawContextId);
-    await this.usableKind(actor, kindName, contextId);
+    const kind = await this.usableKind(actor, kindName, contextId);
     this.uploadLimiter.hit(`${actor.kind}:${actor.id}`);
+    return kind;
   }
 
   /**
-   * Stores a received workbook and queues it. Refuses anything that is not a sound .xlsx
-   * within the limits, and a file the actor's organisation already uploaded for the same
+   * Stores a received workbook and queues it. Refuses anything that is not a sound .xlsx (or
+   * UTF-8 .csv, for kinds that accept it) within the limits, and a file the actor's organisation already uploaded for the same
    * template (409 naming that first upload; other organisations' uploads are never consulted).
    * The received temporary file is always consumed: kept or removed.
    */
@@ -123,10 +124,11 @@ export class ImportsService {
     try {
       const contextId = parseContextId(rawContextId);
       const kind = await this.usableKind(actor, kindName, contextId);
-      checkXlsxName(file.originalname);
-      await this.store.inspect(file.path, file.size);
+      const format = uploadFormat(file.originalname, kind.csv === true);
+      if (format === 'csv') await this.store.inspectCsv(file.path);
+      else await this.store.inspect(file.path, file.size);
       await this.refuseDuplicate(actor, kind, contextId, file.sha256);
-      const storagePath = await this.store.keep(file.path, actor.orgId, file.sha256);
+      const storagePath = await this.store.keep(file.path, actor.orgId, file.sha256, format);
       kept = true;
       const record = await this.insert(actor, kind, contextId, file, storagePath);
       await this.jobs.enqueue(

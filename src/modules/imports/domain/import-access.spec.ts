@@ -1,6 +1,6 @@
 import type { Actor } from '../../../common/auth/actor';
 import { DomainError } from '../../../common/errors/domain-error';
-import { canSeeImport, checkXlsxName, importScope, parseContextId } from './import-access';
+import { canSeeImport, importScope, parseContextId, uploadFormat } from './import-access';
 
 const actor = (over: Partial<Actor>): Actor => ({
   kind: 'user',
@@ -57,13 +57,28 @@ describe('parseContextId', () => {
   });
 });
 
-describe('checkXlsxName', () => {
-  it.each([['orgs.xlsx'], ['ORGS.XLSX'], ['机构 2026.xlsx']])('accepts %s', (name) => {
-    expect(() => checkXlsxName(name)).not.toThrow();
+describe('uploadFormat', () => {
+  it.each<[string, boolean, string]>([
+    ['orgs.xlsx', false, 'xlsx'],
+    ['ORGS.XLSX', false, 'xlsx'],
+    ['机构 2026.xlsx', false, 'xlsx'],
+    ['prices.xlsx', true, 'xlsx'],
+    ['prices.csv', true, 'csv'],
+    ['PRICES.CSV ', true, 'csv'],
+  ])('reads %s (csv accepted: %s) as %s', (name, csv, format) => {
+    expect(uploadFormat(name, csv)).toBe(format);
   });
-  it.each([['orgs.csv'], ['orgs.xls'], ['orgs.xlsx.exe'], ['orgs']])('refuses %s', (name) => {
-    expect(() => checkXlsxName(name)).toThrow(
+  it.each<[string, boolean, string]>([
+    ['orgs.csv', false, 'takes no .csv'],
+    ['orgs.xls', false, 'Only .xlsx workbooks are accepted'],
+    ['orgs.xlsx.exe', false, 'Only .xlsx workbooks are accepted'],
+    ['orgs', false, 'Only .xlsx workbooks are accepted'],
+    ['prices.xls', true, 'Only .xlsx workbooks and .csv files'],
+    ['prices.csv.zip', true, 'Only .xlsx workbooks and .csv files'],
+  ])('refuses %s (csv accepted: %s)', (name, csv, message) => {
+    expect(() => uploadFormat(name, csv)).toThrow(
       expect.objectContaining({ code: 'IMPORTS.NOT_XLSX', status: 415 }),
     );
+    expect(() => uploadFormat(name, csv)).toThrow(message);
   });
 });

@@ -43,13 +43,22 @@ export function parseContextId(raw: unknown): string {
   return raw;
 }
 
-/** Only .xlsx workbooks are imported (DESIGN §X); the content is checked separately. */
-export function checkXlsxName(originalName: string): void {
-  if (!/\.xlsx$/i.test(originalName.trim())) {
-    throw importsError(
-      'NOT_XLSX',
-      `Only .xlsx workbooks are accepted, not "${originalName}": save the file as an Excel workbook (.xlsx) generated from the template`,
-      { field: 'file' },
-    );
-  }
+export type UploadFormat = 'xlsx' | 'csv';
+
+/**
+ * Only .xlsx workbooks are imported, and .csv for the kinds that accept it (DESIGN §X); the
+ * format is told by the file name, the content is checked separately. `csv`: whether the kind
+ * accepts .csv.
+ */
+export function uploadFormat(originalName: string, csv: boolean): UploadFormat {
+  const name = originalName.trim();
+  if (/\.xlsx$/i.test(name)) return 'xlsx';
+  if (csv && /\.csv$/i.test(name)) return 'csv';
+  throw importsError(
+    'NOT_XLSX',
+    csv
+      ? `Only .xlsx workbooks and .csv files (UTF-8, with the template's header row) are accepted, not "${originalName}": save the file as an Excel workbook (.xlsx) generated from the template, or as "CSV UTF-8"`
+      : `Only .xlsx workbooks are accepted${/\.csv$/i.test(name) ? ' for this import kind (it takes no .csv)' : ''}, not "${originalName}": save the file as an Excel workbook (.xlsx) generated from the template`,
+    { field: 'file', accepted: csv ? ['.xlsx', '.csv'] : ['.xlsx'] },
+  );
 }

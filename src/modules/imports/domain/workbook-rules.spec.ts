@@ -2,6 +2,7 @@ import { neutraliseCell } from './neutralise-cell';
 import type { ImportColumn } from '../import-kind';
 import {
   cellForErrorWorkbook,
+  checkCsvHeader,
   checkHeader,
   checkMeta,
   columnLetter,
@@ -92,6 +93,26 @@ describe('checkHeader', () => {
     const reason = checkHeader(values, columns, expected);
     if (message === null) expect(reason).toBeNull();
     else expect(reason).toMatch(message);
+  });
+});
+
+describe('checkCsvHeader', () => {
+  it.each<[string, unknown[], RegExp | null]>([
+    ['the template labels', ['编码 Code', '名称 Name'], null],
+    ['the labels and the error column', ['编码 Code', '名称 Name', ERRORS_HEADER], null],
+    ['a data row where the header should be', ['H1', 'x'], /Column A should be headed "编码 Code"/],
+    [
+      'another version with other labels',
+      ['编码 Code', 'Name'],
+      /must be the template's header labels, in order: 编码 Code,名称 Name/,
+    ],
+  ])('%s', (_label, values, message) => {
+    const reason = checkCsvHeader(values, columns, expected);
+    if (message === null) expect(reason).toBeNull();
+    else {
+      expect(reason).toMatch(message);
+      expect(reason).toContain(`.csv for ${expected.kind} (version ${expected.version})`);
+    }
   });
 });
 

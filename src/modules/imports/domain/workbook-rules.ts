@@ -97,16 +97,37 @@ export function checkHeader(
   columns: readonly ImportColumn[],
   expected: TemplateIdentity,
 ): string | null {
+  const problem = headerProblem(values, columns);
+  return problem && `${problem}: ${download(expected)}`;
+}
+
+/**
+ * A CSV has no hidden sheet naming its template, so its first row is what identifies it: the
+ * template's header labels, in order, exactly as the template shows them (the kind's current
+ * version's labels; a CSV of another version is refused when its labels differ).
+ */
+export function checkCsvHeader(
+  values: unknown[],
+  columns: readonly ImportColumn[],
+  expected: TemplateIdentity,
+): string | null {
+  const problem = headerProblem(values, columns);
+  if (!problem) return null;
+  const labels = columns.map((c) => c.header).join(',');
+  return `${problem}: the first row of a .csv for ${expected.kind} (version ${expected.version}) must be the template's header labels, in order: ${labels} (see ${templateUrl(expected)})`;
+}
+
+function headerProblem(values: unknown[], columns: readonly ImportColumn[]): string | null {
   for (let i = 0; i < columns.length; i++) {
     const got = text(values[i]);
     if (got !== columns[i].header) {
-      return `Column ${columnLetter(i)} should be headed "${columns[i].header}" but is ${got ? `"${got}"` : 'empty'}: ${download(expected)}`;
+      return `Column ${columnLetter(i)} should be headed "${columns[i].header}" but is ${got ? `"${got}"` : 'empty'}`;
     }
   }
   for (let i = columns.length; i < values.length; i++) {
     const got = text(values[i]);
     if (got && got !== ERRORS_HEADER) {
-      return `Column ${columnLetter(i)} ("${got}") is not part of the template: ${download(expected)}`;
+      return `Column ${columnLetter(i)} ("${got}") is not part of the template`;
     }
   }
   return null;

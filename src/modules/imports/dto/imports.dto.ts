@@ -30,7 +30,12 @@ export class ImportQuery extends PageQuery {
 }
 
 export class UploadBody {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'The filled-in .xlsx template' })
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description:
+      'The filled-in .xlsx template, or for kinds whose `formats` include csv a UTF-8 .csv whose first row is the template header labels',
+  })
   file!: unknown;
 }
 
@@ -64,6 +69,8 @@ export class ImportKindView {
   @ApiProperty({ example: 'GET /api/v1/imports/templates/identity.organisations' })
   template!: string;
   @ApiProperty({ type: [ImportColumnView] }) columns!: ImportColumnView[];
+  @ApiProperty({ type: [String], example: ['xlsx', 'csv'], description: 'Accepted upload formats' })
+  formats!: string[];
 
   static of(k: ImportKind): ImportKindView {
     return {
@@ -74,6 +81,7 @@ export class ImportKindView {
       contextRequired: k.checkContext !== undefined,
       template: `GET /api/v1/imports/templates/${k.kind}`,
       columns: k.columns.map((c) => ImportColumnView.of(c)),
+      formats: k.csv ? ['xlsx', 'csv'] : ['xlsx'],
     };
   }
 }

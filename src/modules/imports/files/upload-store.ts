@@ -8,8 +8,11 @@ import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import { AppConfig } from '../../../config/config';
 import { APP_CONFIG } from '../../../config/config.module';
+import { CsvError } from '../domain/csv';
+import type { UploadFormat } from '../domain/import-access';
 import { ByteSource, inspectXlsxZip, ZipEntry } from '../domain/zip-directory';
 import { importsError } from '../imports.errors';
+import { checkCsvText } from './csv-reader';
 
 /** What the storage engine reports for the received file (merged into `req.file`). */
 export interface ReceivedFile {
@@ -90,9 +93,30 @@ export class UploadStore {
     }
   }
 
-  /** Moves a received file to its content-addressed place; returns the relative path. */
-  async keep(receivedPath: string, organisationId: string, sha256: string): Promise<string> {
-    const relative = join('uploads', `${organisationId}-${sha256}.xlsx`);
+  /**
+   * Refuses a received `.csv` that is not UTF-8 text (a renamed workbook, a zip, a GBK export,
+   * any binary file), reading it through once.
+   */
+  async inspectCsv(path: string): Promise<void> {
+    try {
+      await checkCsvText(path);
+    } catch (err) {
+      if (err instanceof CsvError) throw importsError('NOT_CSV', err.message, { field: 'file' });
+      throw err;
+    }
+  }
+
+  /**
+   * Moves a received file to its content-addressed place; returns the relative path, whose
+   * extension tells the job how to read it.
+   */
+  async keep(
+    receivedPath: string,
+    organisationId: string,
+    sha256: string,
+    format: UploadFormat,
+  ): Promise<string> {
+    const relative = join('uploads', `${organisationId}-${sha256}.${format}`);
     const target = join(this.root, relative);
     const exists = await access(target).then(
       () => true,
@@ -105,6 +129,11 @@ export class UploadStore {
 
   async discard(path: string): Promise<void> {
     await rm(path, { force: true });
+  }
+
+  /** How a stored upload is read: by the extension `keep` gave it. */
+  format(relative: string): UploadFormat {
+    return relative.endsWith('.csv') ? 'csv' : 'xlsx';
   }
 
   absolute(relative: string): string {

@@ -5,7 +5,8 @@ import { Observable } from 'rxjs';
 import { AuthedRequest } from '../../../common/auth/decorators';
 import { AppConfig } from '../../../config/config';
 import { APP_CONFIG } from '../../../config/config.module';
-import { checkXlsxName } from '../domain/import-access';
+import { uploadFormat } from '../domain/import-access';
+import type { ImportKind } from '../import-kind';
 import { importsError } from '../imports.errors';
 import { ImportsService } from '../imports.service';
 import { UploadStore } from './upload-store';
@@ -18,6 +19,8 @@ import { UploadStore } from './upload-store';
 @Injectable()
 export class XlsxUploadInterceptor implements NestInterceptor {
   private readonly receive: RequestHandler;
+  /** The kind admitted for a request, for the file filter (multer's options are fixed). */
+  private readonly admitted = new WeakMap<object, ImportKind>();
 
   constructor(
     private readonly imports: ImportsService,
@@ -28,10 +31,11 @@ export class XlsxUploadInterceptor implements NestInterceptor {
       storage: store.engine(),
       limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 5, parts: 6 },
       defParamCharset: 'utf8',
-      // Refuses a .csv or .xls by its name before storing a byte of it.
-      fileFilter: (_req, file, cb) => {
+      // Refuses a .xls, or a .csv for a kind that takes none, by its name before storing a
+      // byte of it.
+      fileFilter: (req, file, cb) => {
         try {
-          checkXlsxName(file.originalname);
+          uploadFormat(file.originalname, this.admitted.get(req)?.csv === true);
           cb(null, true);
         } catch (err) {
           cb(err as Error);
@@ -45,7 +49,12 @@ export class XlsxUploadInterceptor implements NestInterceptor {
     const req = http.getRequest<AuthedRequest>();
     const res = http.getResponse<Response>();
     try {
-      await this.imports.admitUpload(req.actor!, String(req.params.kind), req.query.contextId);
+      const kind = await this.imports.admitUpload(
+        req.actor!,
+        String(req.params.kind),
+        req.query.contextId,
+      );
+      this.admitted.set(req, kind);
     } catch (err) {
       // Answer now and throw the unread body away.
       req.resume();
@@ -68,7 +77,7 @@ export class XlsxUploadInterceptor implements NestInterceptor {
     }
     return importsError(
       'UPLOAD_INVALID',
-      `Send one workbook as multipart/form-data in the field "file" (${err.message})`,
+      `Send one file as multipart/form-data in the field "file" (${err.message})`,
       { field: err.field ?? 'file' },
     );
   }

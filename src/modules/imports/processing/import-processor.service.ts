@@ -13,7 +13,10 @@ import { forUpdate } from '../../../database/dialect';
 import { TransactionRunner } from '../../../database/transaction-runner';
 import { PROCESS_ROLE, ProcessRole } from '../../../jobs/job-queue';
 import { AuditActor, AuditService } from '../../audit/audit.service';
+import { CsvError } from '../domain/csv';
+import type { UploadFormat } from '../domain/import-access';
 import {
+  checkCsvHeader,
   checkHeader,
   checkMeta,
   describeProblems,
@@ -28,6 +31,7 @@ import {
 } from '../domain/workbook-rules';
 import { ErrorWorkbookWriter } from '../excel/error-workbook';
 import { scanWorkbook, SheetRow, WorkbookReadError } from '../excel/sheet-reader';
+import { scanCsv } from '../files/csv-reader';
 import { UploadStore } from '../files/upload-store';
 import { ImportContext, ImportKind, NumberedRow } from '../import-kind';
 import { ImportKindRegistry } from '../import-kind.registry';
@@ -98,19 +102,20 @@ export class ImportProcessor {
     };
     const ctx: ImportContext = { actor, contextId: record.contextId, importId: record.id };
     const file = this.store.absolute(record.storagePath);
+    const format = this.store.format(record.storagePath);
     let rowsTotal = 0;
     try {
-      await this.store.verifyInflatedSizes(file);
-      const outcome = await this.validate(file, kind, identity, ctx);
+      if (format === 'xlsx') await this.store.verifyInflatedSizes(file);
+      const outcome = await this.validate(file, format, kind, identity, ctx);
       rowsTotal = outcome.rowsTotal;
       if (outcome.status === 'failed') {
         await this.fail(record, token, kind, ctx, outcome);
       } else if (outcome.status === 'failed_validation') {
         if (!kind.sealed)
-          await this.writeErrorWorkbook(file, kind, identity, outcome.log, record.id);
+          await this.writeErrorWorkbook(file, format, kind, identity, outcome.log, record.id);
         await this.failValidation(record, token, kind, ctx, outcome.log, outcome.rowsTotal);
       } else {
-        await this.commit(record, token, file, kind, ctx, outcome.rowsTotal);
+        await this.commit(record, token, file, format, kind, ctx, outcome.rowsTotal);
       }
     } catch (err) {
       if (err instanceof Superseded) return;
@@ -151,9 +156,13 @@ export class ImportProcessor {
     });
   }
 
-  /** Pass 1: meta sheet, header, every row parsed and checked; nothing written. */
+  /**
+   * Pass 1: meta sheet (a workbook) or header labels (a CSV), header, every row parsed and
+   * checked; nothing written.
+   */
   private async validate(
     file: string,
+    format: UploadFormat,
     kind: ImportKind,
     identity: TemplateIdentity,
     ctx: ImportContext,
@@ -181,13 +190,17 @@ export class ImportProcessor {
       // After a refusal the rest of the sheet is only drained.
       if (refusal) return;
       if (!headerSeen) {
-        refusal = checkMeta(meta, identity);
-        if (refusal) return;
         headerSeen = true;
+        // A CSV has no hidden sheet: its header labels are what identifies the template.
+        if (format === 'csv') {
+          refusal = checkCsvHeader(row.values, kind.columns, identity);
+          return;
+        }
         refusal =
-          row.number === 1
+          checkMeta(meta, identity) ??
+          (row.number === 1
             ? checkHeader(row.values, kind.columns, identity)
-            : `Row 1 of sheet "${kind.sheetName}" must hold the column headers: download the template with ${templateUrl(identity)}`;
+            : `Row 1 of sheet "${kind.sheetName}" must hold the column headers: download the template with ${templateUrl(identity)}`);
         return;
       }
       if (isEmptyRow(row.values, kind.columns)) return;
@@ -210,33 +223,42 @@ export class ImportProcessor {
       if (batch.length >= BATCH_SIZE) await flush();
     };
 
-    await scanWorkbook(file, (sheet) => {
-      if (sheet.name === META_SHEET) {
-        meta = [];
-        return (row) => {
-          meta!.push(row.values);
-        };
-      }
-      if (sheet.name === kind.sheetName && !dataSheetSeen) {
-        dataSheetSeen = true;
-        return onDataRow;
-      }
-      return null;
-    });
+    if (format === 'csv') {
+      await scanCsv(file, onDataRow);
+    } else {
+      await scanWorkbook(file, (sheet) => {
+        if (sheet.name === META_SHEET) {
+          meta = [];
+          return (row) => {
+            meta!.push(row.values);
+          };
+        }
+        if (sheet.name === kind.sheetName && !dataSheetSeen) {
+          dataSheetSeen = true;
+          return onDataRow;
+        }
+        return null;
+      });
+    }
     if (!refusal) await flush();
 
     if (!refusal && !headerSeen) {
       refusal =
-        checkMeta(meta, identity) ??
-        (dataSheetSeen
-          ? `Sheet "${kind.sheetName}" is empty: it needs the header row and at least one data row`
-          : `The workbook has no sheet named "${kind.sheetName}": download the template with ${templateUrl(identity)}`);
+        format === 'csv'
+          ? `The CSV file is empty: it needs the template's header row and at least one data row`
+          : (checkMeta(meta, identity) ??
+            (dataSheetSeen
+              ? `Sheet "${kind.sheetName}" is empty: it needs the header row and at least one data row`
+              : `The workbook has no sheet named "${kind.sheetName}": download the template with ${templateUrl(identity)}`));
     }
     if (refusal) return { status: 'failed', message: refusal, rowsTotal };
     if (rowsTotal === 0) {
       return {
         status: 'failed',
-        message: `Sheet "${kind.sheetName}" has no data rows below the header`,
+        message:
+          format === 'csv'
+            ? 'The CSV file has no data rows below the header row'
+            : `Sheet "${kind.sheetName}" has no data rows below the header`,
         rowsTotal,
       };
     }
@@ -247,6 +269,7 @@ export class ImportProcessor {
   /** Pass 2 on failure: the uploaded rows with their problems, streamed to disk. */
   private async writeErrorWorkbook(
     file: string,
+    format: UploadFormat,
     kind: ImportKind,
     identity: TemplateIdentity,
     log: ProblemLog,
@@ -259,17 +282,12 @@ export class ImportProcessor {
       this.clock.now(),
     );
     const omitted = `行有错误，详情超出前 ${log.detailCapacity} 条 Row has problems; details are given for the first ${log.detailCapacity} problems only`;
-    let dataSheetSeen = false;
     try {
-      await scanWorkbook(file, (sheet) => {
-        if (sheet.name !== kind.sheetName || dataSheetSeen) return null;
-        dataSheetSeen = true;
-        return (row) => {
-          if (row.number === 1 || isEmptyRow(row.values, kind.columns)) return;
-          const problems = log.forRow(row.number);
-          const errors = problems === null ? omitted : describeProblems(problems, kind.columns);
-          writer.addRow(row.values, errors);
-        };
+      await this.scanDataRows(file, format, kind, (row) => {
+        if (row.number === 1 || isEmptyRow(row.values, kind.columns)) return;
+        const problems = log.forRow(row.number);
+        const errors = problems === null ? omitted : describeProblems(problems, kind.columns);
+        writer.addRow(row.values, errors);
       });
       await writer.finish();
     } catch (err) {
@@ -283,6 +301,7 @@ export class ImportProcessor {
     record: ImportFile,
     token: string,
     file: string,
+    format: UploadFormat,
     kind: ImportKind,
     ctx: ImportContext,
     rowsTotal: number,
@@ -296,25 +315,20 @@ export class ImportProcessor {
       await this.own(manager, record.id, token, 'committing');
       let batch: NumberedRow<unknown>[] = [];
       let written = 0;
-      let dataSheetSeen = false;
       const flush = async () => {
         if (batch.length === 0) return;
         await kind.writeBatch(manager, batch, ctx);
         written += batch.length;
         batch = [];
       };
-      await scanWorkbook(file, (sheet) => {
-        if (sheet.name !== kind.sheetName || dataSheetSeen) return null;
-        dataSheetSeen = true;
-        return async (row) => {
-          if (row.number === 1 || isEmptyRow(row.values, kind.columns)) return;
-          const parsed = kind.parseRow(readRow(row.values, kind.columns).cells);
-          if (!parsed.ok) {
-            throw new Error(`row ${row.number} no longer reads as it did during validation`);
-          }
-          batch.push({ rowNumber: row.number, value: parsed.value });
-          if (batch.length >= BATCH_SIZE) await flush();
-        };
+      await this.scanDataRows(file, format, kind, async (row) => {
+        if (row.number === 1 || isEmptyRow(row.values, kind.columns)) return;
+        const parsed = kind.parseRow(readRow(row.values, kind.columns).cells);
+        if (!parsed.ok) {
+          throw new Error(`row ${row.number} no longer reads as it did during validation`);
+        }
+        batch.push({ rowNumber: row.number, value: parsed.value });
+        if (batch.length >= BATCH_SIZE) await flush();
       });
       await flush();
       if (written !== rowsTotal) {
@@ -347,6 +361,22 @@ export class ImportProcessor {
           },
         },
       );
+    });
+  }
+
+  /** Streams the rows of the data sheet (a workbook) or of the file (a CSV), header included. */
+  private async scanDataRows(
+    file: string,
+    format: UploadFormat,
+    kind: ImportKind,
+    onRow: (row: SheetRow) => Promise<void> | void,
+  ): Promise<void> {
+    if (format === 'csv') return scanCsv(file, onRow);
+    let dataSheetSeen = false;
+    await scanWorkbook(file, (sheet) => {
+      if (sheet.name !== kind.sheetName || dataSheetSeen) return null;
+      dataSheetSeen = true;
+      return onRow;
     });
   }
 
@@ -458,6 +488,7 @@ export class ImportProcessor {
     const duplicate = duplicateKeyError(err);
     if (duplicate) return `Nothing was imported: ${duplicate.message}`;
     if (err instanceof DomainError) return err.message;
+    if (err instanceof CsvError) return `The CSV file could not be read: ${err.message}`;
     if (err instanceof WorkbookReadError) {
       return `The workbook could not be read (it may be damaged): ${err.message}`;
     }

@@ -243,8 +243,9 @@ export class SentinelImportKind extends ObservationImportKind<SentinelRow> {
 
 /**
  * §M1 `monitoring.external`: prices of other regions and the national monitoring price, loaded
- * by a pricing analyst. (The import pipeline reads `.xlsx` only; feeds in other formats use
- * `POST monitoring/observations/external`.)
+ * by a pricing analyst, as the `.xlsx` template or a UTF-8 `.csv` headed with the template's
+ * labels (national and provincial platforms publish CSV); JSON feeds use
+ * `POST monitoring/observations/external`.
  */
 @Injectable()
 export class ExternalImportKind extends ObservationImportKind<ExternalRow> {
@@ -253,6 +254,7 @@ export class ExternalImportKind extends ObservationImportKind<ExternalRow> {
   readonly sheetName = '外部参考价 External prices';
   readonly columns = EXTERNAL_COLUMNS;
   protected readonly source = 'external' as const;
+  readonly csv = true as const;
 
   // Nest reads constructor parameter types from the decorated class itself.
   constructor(

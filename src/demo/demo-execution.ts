@@ -2,8 +2,9 @@ import { INestApplicationContext } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { MAX_PAGE_SIZE } from '../common/pagination';
 import { MovableClock } from '../common/movable-clock';
-import { Decimal } from '../database/decimal';
+import { Decimal, roundTo, SCALE } from '../database/decimal';
 import { chinaDate } from '../modules/catalog/listing-prices/domain/listing-rules';
+import { ListingPricesService } from '../modules/catalog/listing-prices/listing-prices.service';
 import { CatalogDirectory } from '../modules/catalog/products/catalog-directory.service';
 import { Product } from '../modules/catalog/products/product.entity';
 import { DeliveriesService } from '../modules/execution/deliveries/deliveries.service';
@@ -16,6 +17,7 @@ import { CreateOrderRequest, OrderView } from '../modules/execution/orders/dto/o
 import { OrdersService } from '../modules/execution/orders/orders.service';
 import { UsageBatchRequest } from '../modules/execution/usage/dto/usage.dto';
 import { UsageService } from '../modules/execution/usage/usage.service';
+import { genericKey } from '../modules/monitoring/observations/domain/observation-rows';
 import { Agreement } from '../modules/procurement/awards/agreement.entity';
 import { PayStatementRequest } from '../modules/settlement/payments/dto/payment.dto';
 import { PaymentsService } from '../modules/settlement/payments/payments.service';
@@ -33,6 +35,14 @@ const LISTED_PRODUCTS = 3;
 /** Months of orders from the agreements' first month; the first one is settled. */
 const MONTHS = 3;
 const NANJING = '3201';
+/**
+ * The month (from the agreements' first) of one irregular purchase for the price monitoring to
+ * find (§M3): a hospital buys a VBP generic from a manufacturer that won no agreement, at
+ * IRREGULAR_MARKUP times its listing price, with a reason. It takes the place of that hospital's
+ * usual listed order, in a month that is not settled, so the counts and the paid total stay.
+ */
+const IRREGULAR_MONTH = 1;
+const IRREGULAR_MARKUP = 3;
 
 /** Who buys, supplies and settles: logins the demo created, by username. */
 export interface ExecutionCast {
@@ -60,6 +70,8 @@ function dayOf(first: string, day: number): string {
 interface Purchase {
   supplierId: string;
   productIds: string[];
+  /** A price per pack other than the agreement or listing price, and why. */
+  manual?: { packPrice: string; reason: string };
 }
 
 /**
@@ -68,15 +80,18 @@ interface Purchase {
  * the agreement price (and one product at its listing price), suppliers deliver, hospitals
  * accept (rejecting a damaged batch now and then, which the supplier replaces) and report usage.
  * The first month is then settled: statements generated, confirmed by both sides, approved by
- * three fund officers and paid. The clock is back on real time when this returns.
+ * three fund officers and paid. In the month after the settled one a hospital makes one
+ * irregular purchase (IRREGULAR_MONTH). The clock is back on real time when this returns.
+ * Returns the months played, `YYYY-MM`.
  */
 export async function seedExecution(
   app: INestApplicationContext,
   clock: MovableClock,
   cast: ExecutionCast,
   catalogue: DemoCatalogue,
-): Promise<void> {
+): Promise<string[]> {
   const orders = app.get(OrdersService);
+  const listings = app.get(ListingPricesService);
   const deliveries = app.get(DeliveriesService);
   const usage = app.get(UsageService);
   const catalog = app.get(CatalogDirectory);
@@ -112,8 +127,30 @@ export async function seedExecution(
     .filter((p) => !agreed.has(p.id) && byOrg.has(p.manufacturerId))
     .slice(0, LISTED_PRODUCTS);
 
+  // The irregular purchase: the first product (by id) of a generic/spec some buyer holds an
+  // agreement for, made by a manufacturer with a login that won no agreement anywhere.
+  const winners = new Set((await ds.getRepository(Agreement).find()).map((a) => a.supplierId));
+  const agreedKeys = new Set([...agreed].map((id) => genericKey(products.get(id)!)));
+  const offContract = [...products.values()]
+    .filter(
+      (p) =>
+        byOrg.has(p.manufacturerId) &&
+        !winners.has(p.manufacturerId) &&
+        agreedKeys.has(genericKey(p)),
+    )
+    .sort((a, b) => Number(a.id) - Number(b.id))[0];
+  const irregularBuyer = offContract
+    ? buyers.findIndex((b) =>
+        agreements.some(
+          (a) =>
+            a.hospitalId === b.org.id &&
+            genericKey(products.get(a.productId)!) === genericKey(offContract),
+        ),
+      )
+    : -1;
+
   /** Each hospital's orders: one per winning supplier, and one listed product. */
-  const plan = (h: number): Purchase[] => {
+  const plan = async (h: number, month: number, day: string): Promise<Purchase[]> => {
     const own = agreements.filter((a) => a.hospitalId === buyers[h].org.id);
     const bySupplier = new Map<string, string[]>();
     for (const a of own)
@@ -121,8 +158,27 @@ export async function seedExecution(
         ...new Set([...(bySupplier.get(a.supplierId) ?? []), a.productId]),
       ]);
     const extra = listed[h % listed.length];
+    const usual = [...bySupplier.entries()].map(([supplierId, productIds]) => ({
+      supplierId,
+      productIds,
+    }));
+    if (month === IRREGULAR_MONTH && h === irregularBuyer) {
+      const listing = await listings.currentListing(offContract.id, buyers[h].org.regionCode!, day);
+      if (!listing) throw new Error(`Demo product ${offContract.code} has no listing on ${day}`);
+      return [
+        ...usual,
+        {
+          supplierId: offContract.manufacturerId,
+          productIds: [offContract.id],
+          manual: {
+            packPrice: roundTo(listing.packPrice.mul(IRREGULAR_MARKUP), SCALE.unitPrice),
+            reason: '中选产品临时缺货，科室指定采购该品牌',
+          },
+        },
+      ];
+    }
     return [
-      ...[...bySupplier.entries()].map(([supplierId, productIds]) => ({ supplierId, productIds })),
+      ...usual,
       ...(extra ? [{ supplierId: extra.manufacturerId, productIds: [extra.id] }] : []),
     ];
   };
@@ -143,7 +199,7 @@ export async function seedExecution(
     const placed: Array<{ h: number; o: number; supplier: Player; order: OrderView }> = [];
     let step = 0;
     for (const [h, hospital] of buyers.entries())
-      for (const [o, purchase] of plan(h).entries()) {
+      for (const [o, purchase] of (await plan(h, month, dayOf(first, 3))).entries()) {
         at(dayOf(first, 3), step++);
         const created = await orders.create(
           hospital.actor,
@@ -152,6 +208,9 @@ export async function seedExecution(
             lines: purchase.productIds.map((productId, i) => ({
               productId,
               quantity: packs(h, month, i + o),
+              ...(purchase.manual
+                ? { unitPrice: purchase.manual.packPrice, priceReason: purchase.manual.reason }
+                : {}),
             })),
           }),
         );
@@ -297,17 +356,20 @@ export async function seedExecution(
 
   const start = agreements.map((a) => a.startDate).sort()[0];
   const contractMonth = monthStart(start, 0);
+  const played: string[] = [];
   try {
     for (let month = 0; month < MONTHS; month++) {
       const first = monthStart(contractMonth, month);
       // Only months whose activity (to the 10th) lies in the past: the demo invents no future.
       if (cst(dayOf(first, 10), 18).getTime() > Date.now()) break;
       await playMonth(first, month);
+      played.push(first.slice(0, 7));
       if (month === 1) await settle(contractMonth.slice(0, 7), first);
     }
   } finally {
     clock.reset();
   }
+  return played;
 }
 
 /** Orders, deliveries, statements and what was paid, for the summary. */

@@ -39,7 +39,9 @@ import {
   DEMO_SUPPLIERS,
 } from './demo-data';
 import { dto } from './demo-request';
+import { describeCredit, seedCredit } from './demo-credit';
 import { describeExecution, ExecutionCast, seedExecution } from './demo-execution';
+import { describeMonitoring, seedMonitoring } from './demo-monitoring';
 import { DemoCatalogue, describeRounds, RoundCast, seedRounds } from './demo-rounds';
 
 /** Every demo login shares this password; the script prints it with the usernames. */
@@ -47,6 +49,11 @@ export const DEMO_PASSWORD = 'Jicai-demo-2026';
 const ALLIANCE_CODE = 'NJ-METRO-2026';
 const LISTED_FROM = '2026-01-01';
 const OFFICER = 'nj.officer';
+/** The city's pricing analyst (§M) and credit supervisor (§K). */
+const ANALYST = 'nj.analyst';
+const SUPERVISOR = 'nj.supervisor';
+/** The hospital login whose view of the risk notices the summary shows. */
+const NOTICE_READER = 'hospital1';
 /** Manufacturers with drugs in the catalogue; the others make consumables. */
 const DRUG_MAKERS = 17;
 /** Hospitals with a login: the 26 public ones and 4 private ones, all taking part in the rounds. */
@@ -186,11 +193,11 @@ async function seed(app: INestApplicationContext): Promise<Seeded> {
   const city = authorities.get('YB320100')!;
   await addUser('nj.admin', city, ['admin'], '南京市医保局 系统管理员');
   await addUser(OFFICER, city, ['procurement_officer'], '南京市医保局 采购经办');
-  await addUser('nj.analyst', city, ['pricing_analyst'], '南京市医保局 价格监测');
+  await addUser(ANALYST, city, ['pricing_analyst'], '南京市医保局 价格监测');
   const funds = [1, 2, 3].map((n) => `nj.fund${n}`);
   for (const [n, username] of funds.entries())
     await addUser(username, city, ['fund_officer'], `南京市医保局 结算经办${n + 1}`);
-  await addUser('nj.supervisor', city, ['supervisor'], '南京市医保局 信用监管');
+  await addUser(SUPERVISOR, city, ['supervisor'], '南京市医保局 信用监管');
   await addUser('nj.auditor', city, ['auditor'], '南京市医保局 审计');
   await addUser(
     'js.officer',
@@ -358,7 +365,11 @@ async function main(): Promise<void> {
       const jobs = app.get(JobQueue);
       await jobs.idle();
       const played = Date.now();
-      await seedExecution(app, clock, buyers, catalogue);
+      const months = await seedExecution(app, clock, buyers, catalogue);
+      await jobs.idle();
+      const executed = Date.now();
+      await seedMonitoring(app, ANALYST, months);
+      await seedCredit(app, SUPERVISOR);
       await jobs.idle();
       const count = async (table: string) => {
         const rows = await ds.query<Array<{ n: string | number }>>(
@@ -376,7 +387,12 @@ async function main(): Promise<void> {
           `${await count('demand_reports')} demand reports, ${await count('bids')} bids, ` +
           `${await count('agreements')} agreements.`,
       );
-      console.log(`Execution and settlement played in ${Date.now() - played} ms.`);
+      console.log(`Execution and settlement played in ${executed - played} ms.`);
+      console.log(
+        `Price monitoring and credit played in ${Date.now() - executed} ms: ` +
+          `${await count('monitoring_observations')} observations, ` +
+          `${await count('monitoring_alerts')} alerts, ${await count('credit_cases')} credit case(s).`,
+      );
       console.log(`\nLogins (password for all: ${DEMO_PASSWORD}):`);
       for (const l of logins)
         console.log(`  ${l.username.padEnd(14)} ${l.roles.join(',').padEnd(20)} ${l.organisation}`);
@@ -384,6 +400,10 @@ async function main(): Promise<void> {
     console.log(`\nProcurement rounds (as ${OFFICER} sees them):`);
     for (const line of await describeRounds(app, OFFICER)) console.log(line);
     console.log(`\nExecution and settlement: ${await describeExecution(app)}`);
+    console.log(`\nPrice monitoring (as ${ANALYST} sees it):`);
+    for (const line of await describeMonitoring(app, ANALYST)) console.log(line);
+    console.log(`\nCredit (as ${SUPERVISOR} records it):`);
+    for (const line of await describeCredit(app, SUPERVISOR, NOTICE_READER)) console.log(line);
     const database =
       config.database.type === 'sqlite' ? config.database.path : config.database.database;
     console.log(

@@ -30,6 +30,7 @@ describe('credit: cases, ratings, repairs and commitments (§K)', () => {
   let drug: Product;
   let otherMakersDrug: Product;
   let rival: { org: Organisation; token: string };
+  let rivalDrug: { id: string };
   let distributorToken: string;
 
   const api = (path: string) => `/api/v1${path}`;
@@ -60,6 +61,7 @@ describe('credit: cases, ratings, repairs and commitments (§K)', () => {
     otherMakersDrug = await makeDrug(t);
     const rivalOrg = await makeOrganisation(t, 'manufacturer');
     rival = { org: rivalOrg, token: (await makeUser(t, rivalOrg, ['supplier_user'])).token };
+    rivalDrug = await makeDrug(t, { manufacturer: rivalOrg });
     distributorToken = (await makeUser(t, cast.distributor, ['supplier_user'])).token;
     await makeListingPrice(t, drug, cast.regions.province.code, { validFrom: '2020-01-01' });
   }, 60_000);
@@ -359,6 +361,26 @@ describe('credit: cases, ratings, repairs and commitments (§K)', () => {
       }).expect(201);
     });
 
+    it('refuses a level that suspends the involved products when the case names none', async () => {
+      const c = await record({ supplierId: rival.org.id, productIds: [], amount: '350000' });
+      expectError(
+        await post(supervisor, `/credit/cases/${c.id}/rating`),
+        409,
+        'CREDIT.CASE_NOT_RATABLE',
+        'productIds',
+      );
+      const after = await get(supervisor, `/credit/cases/${c.id}`).expect(200);
+      expect(after.body).toMatchObject({ status: 'recorded' });
+      expect(
+        (
+          await t
+            .http()
+            .get(api(`/public/credit/serious?supplierId=${rival.org.id}`))
+            .expect(200)
+        ).body.items,
+      ).toEqual([]);
+    });
+
     it('lists ratings in scope and risk notices for hospitals', async () => {
       const c = await record({ supplierId: rival.org.id, productIds: [], amount: '150000' });
       const rated = await post(supervisor, `/credit/cases/${c.id}/rating`).expect(201);
@@ -392,7 +414,11 @@ describe('credit: cases, ratings, repairs and commitments (§K)', () => {
     let rating: { id: string };
 
     beforeAll(async () => {
-      const c = await record({ supplierId: rival.org.id, productIds: [], amount: '300000' });
+      const c = await record({
+        supplierId: rival.org.id,
+        productIds: [rivalDrug.id],
+        amount: '300000',
+      });
       rating = (await post(supervisor, `/credit/cases/${c.id}/rating`).expect(201)).body as {
         id: string;
       };

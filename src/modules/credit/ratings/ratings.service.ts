@@ -83,6 +83,17 @@ export class RatingsService {
         distributionBarYears: body.distributionBarYears ?? null,
         ratedOn: chinaDate(now),
       });
+      // §K3: a level that suspends the involved products must have products to suspend, or the
+      // rating would be published as serious while barring nothing.
+      if (
+        outcome.productScope === 'involved' &&
+        !(await m.getRepository(CreditCaseProduct).existsBy({ caseId: found.id }))
+      )
+        throw creditError(
+          'CASE_NOT_RATABLE',
+          `productIds: case ${found.code} names no involved products, and level ${outcome.level} suspends the involved products; record the products first`,
+          { field: 'productIds', level: outcome.level },
+        );
       const row = await m.getRepository(CreditRating).save(
         m.create(CreditRating, {
           caseId: found.id,

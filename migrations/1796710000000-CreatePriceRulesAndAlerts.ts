@@ -8,6 +8,13 @@ import {
 
 type Columns = ReturnType<typeof migrationColumns>;
 
+/**
+ * `listing_multiple` as this migration seeded it when it landed. The catalogue's default has
+ * moved since (1796910000000 moves the stored rule too); what an applied migration wrote must
+ * not depend on today's default.
+ */
+const SEEDED_LISTING_MULTIPLE = { yellowAbove: '1', red1From: '2', red2From: '5', red3From: '10' };
+
 function unique(table: string, ...columns: string[]): TableUnique {
   return new TableUnique({ name: `uq_${table}__${columns.join('__')}`, columnNames: columns });
 }
@@ -159,7 +166,9 @@ export class CreatePriceRulesAndAlerts1796710000000 implements MigrationInterfac
     // A UTC `YYYY-MM-DD HH:MM:SS.mmm` literal both drivers store as-is (SQLite binds no Dates).
     const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
     for (const code of RULE_CODES) {
-      const parameters = JSON.stringify(DEFAULT_PARAMETERS[code]);
+      const parameters = JSON.stringify(
+        code === 'listing_multiple' ? SEEDED_LISTING_MULTIPLE : DEFAULT_PARAMETERS[code],
+      );
       const scope = JSON.stringify(EMPTY_SCOPE);
       await qr.query(
         'INSERT INTO monitoring_rules (code, enabled, parameters, scope, severity_overrides, version, updated_by, updated_at) VALUES (?, 1, ?, ?, ?, 1, NULL, ?)',

@@ -111,7 +111,27 @@ export function exactSumSql(
     : `COALESCE(SUM(CAST(ROUND(${column} * ${10 ** scale}) AS INTEGER)), 0)`;
 }
 
-/** The value of an `exactSumSql` column. */
+/**
+ * Exact SQL Σ(a × b) of two DECIMAL expressions with `aScale` and `bScale` places (a price times
+ * a quantity). MySQL multiplies and sums DECIMALs exactly. On SQLite each factor is taken as whole
+ * units of its last place, so products and sum are exact 64-bit integers with `aScale + bScale`
+ * places — sent back as text, since a JS number would round them beyond 2^53. The sum must stay
+ * below 2^63 units (with 6 + 3 places, about 9.2 billion); SQLite refuses an overflowing SUM
+ * rather than round it. Read the result with `exactSum(source, raw, aScale + bScale)`.
+ */
+export function exactProductSumSql(
+  source: DataSource | EntityManager,
+  a: string,
+  aScale: number,
+  b: string,
+  bScale: number,
+): string {
+  if (dialectOf(source) === 'mysql') return `COALESCE(SUM(${a} * ${b}), 0)`;
+  const units = (expr: string, scale: number) => `CAST(ROUND(${expr} * ${10 ** scale}) AS INTEGER)`;
+  return `CAST(COALESCE(SUM(${units(a, aScale)} * ${units(b, bScale)}), 0) AS TEXT)`;
+}
+
+/** The value of an `exactSumSql` or `exactProductSumSql` column. */
 export function exactSum(
   source: DataSource | EntityManager,
   raw: string | number | null | undefined,

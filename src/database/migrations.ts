@@ -19,6 +19,7 @@ import { CreatePriceCasesAndReports1796720000000 } from '../../migrations/179672
 import { CreateCredit1796800000000 } from '../../migrations/1796800000000-CreateCredit';
 import { CreateSupplyAssurance1796810000000 } from '../../migrations/1796810000000-CreateSupplyAssurance';
 import { ImportDuplicatesPerOrganisation1796900000000 } from '../../migrations/1796900000000-ImportDuplicatesPerOrganisation';
+import { ListingMultipleYellowFloor1796910000000 } from '../../migrations/1796910000000-ListingMultipleYellowFloor';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list loads under
@@ -46,4 +47,5 @@ export const MIGRATIONS = [
   CreateCredit1796800000000,
   CreateSupplyAssurance1796810000000,
   ImportDuplicatesPerOrganisation1796900000000,
+  ListingMultipleYellowFloor1796910000000,
 ];

@@ -2,9 +2,9 @@ import { Clock } from '../../src/common/clock';
 import { addMonths } from '../../src/modules/monitoring/index/domain/price-index';
 import { Product } from '../../src/modules/catalog/products/product.entity';
 import { makeConsumable } from '../factories/catalog';
-import { makeCast } from '../factories/identity';
+import { makeCast, makeOrganisation, makeRegion, makeUser } from '../factories/identity';
 import { loadObservations, observationRow } from '../factories/monitoring';
-import { makeProcurementCast, playAwardedRound } from '../factories/procurement';
+import { makeProcurementCast, playAwardedRound, ProcurementCast } from '../factories/procurement';
 import { bearer, startApp, TestApp, uniq } from '../setup/test-app';
 import { TestClock } from '../setup/test-clock';
 
@@ -221,5 +221,103 @@ describe('price index and VBP savings (§M5), public disclosure', () => {
       },
     ]);
     expect(body.definition).toContain('pre-VBP price');
+  });
+
+  /*
+   * One product W wins the same generic's lot in two cities of one province: lot A (north city,
+   * round played first) and lot B (south city). Each lot covers its own supply regions.
+   *   A's baseline, north county: W 100 @ 2 and a non-winner 300 @ 4 → 1400 / 400 = 3.50
+   *   B's baseline, south county: W 100 @ 5                          → 500 / 100 = 5.00
+   *   Month M (both lots in force): north W 500 @ 1 → A: 500 × 3.50 − 500 = 1250.00
+   *                                 south W 200 @ 2 → B: 200 × 5.00 − 400 =  600.00
+   * The province sees both, each purchase once: 700 bought, 2750.00 − 900.00 = 1850.00. A city
+   * sees only its own lot (the other city's lot does not apply there).
+   */
+  it('a product winning lots in two regions counts once, for the lot of its region', async () => {
+    const north = await makeProcurementCast(t);
+    const southCity = await makeRegion(t, { parent: north.regions.province });
+    const southCounty = await makeRegion(t, { parent: southCity });
+    const southAuthority = await makeOrganisation(t, 'authority', { regionCode: southCity.code });
+    const southHospitals: ProcurementCast['hospitals'] = [];
+    for (let i = 0; i < 2; i++) {
+      const org = await makeOrganisation(t, 'hospital', { regionCode: southCounty.code });
+      southHospitals.push({ org, token: (await makeUser(t, org, ['hospital_user'])).token });
+    }
+    const south: ProcurementCast = {
+      ...north,
+      regions: { ...north.regions, city: southCity, county: southCounty },
+      counties: [southCounty],
+      authority: southAuthority,
+      officer: await makeUser(t, southAuthority, ['procurement_officer']),
+      hospitals: southHospitals,
+    };
+    const lotA = await playAwardedRound(t, north, clock);
+    const lotB = await playAwardedRound(t, south, clock);
+
+    const winnersOf = async (roundCode: string) =>
+      new Set(
+        (
+          (
+            await t
+              .http()
+              .get('/api/v1/public/winning-prices')
+              .query({ roundCode, pageSize: 200 })
+              .expect(200)
+          ).body as { items: Json[] }
+        ).items.map((w) => w.supplierId as string),
+      );
+    const wonA = await winnersOf(lotA.round.code);
+    const wonB = await winnersOf(lotB.round.code);
+    const w = north.suppliers.find((s) => wonA.has(s.org.id) && wonB.has(s.org.id))!;
+    const loser = north.suppliers.find((s) => !wonA.has(s.org.id))!;
+    expect(w && loser).toBeTruthy();
+
+    const savings = (regionCode: string, from: string, to: string) =>
+      t
+        .http()
+        .get('/api/v1/monitoring/index/savings')
+        .query({ from, to, regionCode })
+        .set(bearer(analyst))
+        .expect(200)
+        .then((r) => r.body as { lots: Json[]; series: Json[]; totalSavings: string });
+    const probe = await savings(north.regions.province.code, '2026-01', '2029-12');
+    const startOf = (code: string) =>
+      probe.lots.find((l) => l.roundCode === code)!.startPeriod as string;
+    const startA = startOf(lotA.round.code);
+    const startB = startOf(lotB.round.code);
+    const m = startA > startB ? startA : startB;
+
+    const at = (p: Product, regionCode: string, month: string, price: string, q: string) =>
+      observationRow(p, { regionCode, observedOn: `${month}-10`, unitPrice: price, quantity: q });
+    const northCounty = north.regions.county.code;
+    await loadObservations(t, [
+      at(w.product, northCounty, addMonths(startA, -2), '2', '100'),
+      at(loser.product, northCounty, addMonths(startA, -1), '4', '300'),
+      at(w.product, southCounty.code, addMonths(startB, -2), '5', '100'),
+      at(w.product, northCounty, m, '1', '500'),
+      at(w.product, southCounty.code, m, '2', '200'),
+    ]);
+    await t.idle();
+
+    const lotRows = (body: { lots: Json[] }) =>
+      body.lots.map((l) => [l.roundCode, l.baselineQuantity, l.preVbpPrice]);
+    const month = (body: { series: Json[] }) =>
+      body.series.map((p) => [p.vbpQuantity, p.atPreVbpPrices, p.actualCost, p.savings, p.lots]);
+
+    const province = await savings(north.regions.province.code, m, m);
+    expect(lotRows(province)).toEqual([
+      [lotA.round.code, '400.000', '3.500000'],
+      [lotB.round.code, '100.000', '5.000000'],
+    ]);
+    expect(month(province)).toEqual([['700.000', '2750.00', '900.00', '1850.00', 2]]);
+    expect(province.totalSavings).toBe('1850.00');
+
+    const northCity = await savings(north.regions.city.code, m, m);
+    expect(lotRows(northCity)).toEqual([[lotA.round.code, '400.000', '3.500000']]);
+    expect(month(northCity)).toEqual([['500.000', '1750.00', '500.00', '1250.00', 1]]);
+
+    const southOnly = await savings(southCity.code, m, m);
+    expect(lotRows(southOnly)).toEqual([[lotB.round.code, '100.000', '5.000000']]);
+    expect(month(southOnly)).toEqual([['200.000', '1000.00', '400.00', '600.00', 1]]);
   });
 });

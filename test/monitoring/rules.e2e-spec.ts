@@ -50,11 +50,28 @@ describe('monitoring rules', () => {
       scope: { categories: [], regionCodes: [], genericKeys: [] },
     });
     expect(rules.find((r) => r.code === 'listing_multiple')?.parameters).toEqual({
-      yellowAbove: '1',
+      yellowAbove: '1.5',
       red1From: '2',
       red2From: '5',
       red3From: '10',
     });
+  });
+
+  it('listing_multiple: the seeded yellow floor of 1 × was moved to 1.5 × as version 2', async () => {
+    const versions = (
+      await t
+        .http()
+        .get(monitoringApi('/rules/listing_multiple/versions'))
+        .set(bearer(analyst))
+        .expect(200)
+    ).body as Array<{ version: number; changedBy: string | null; parameters: Json }>;
+    // Both written by the system (migrations), not by an analyst.
+    expect(
+      versions.filter((v) => v.version <= 2).map((v) => [v.version, v.changedBy, v.parameters]),
+    ).toEqual([
+      [2, null, { yellowAbove: '1.5', red1From: '2', red2From: '5', red3From: '10' }],
+      [1, null, { yellowAbove: '1', red1From: '2', red2From: '5', red3From: '10' }],
+    ]);
   });
 
   it.each(['admin', 'supervisor', 'auditor', 'procurement_officer', 'fund_officer'] as const)(

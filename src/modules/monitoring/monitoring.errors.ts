@@ -60,6 +60,8 @@ export const MONITORING_ERRORS = {
   REPORT_FILE_MISSING: 410,
   // The period has not ended yet: a monthly report covers a finished month.
   REPORT_PERIOD_NOT_ENDED: 409,
+  // The report is platform-wide: a regional authority may not generate it.
+  REPORT_OUT_OF_SCOPE: 403,
   DISCLOSURE_QUERY_INVALID: 400,
 } as const;
 

@@ -3,12 +3,12 @@ import { createReadStream, mkdirSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import { Repository } from 'typeorm';
-import { Actor } from '../../../common/auth/actor';
+import { Actor, isAuthority } from '../../../common/auth/actor';
 import { canonicalJson } from '../../../common/canonical-json';
 import { Clock } from '../../../common/clock';
 import { registerUniqueConstraint } from '../../../common/errors/unique-constraints';
@@ -24,6 +24,8 @@ import { attachment, XLSX_CONTENT_TYPE } from '../../imports/excel/xlsx-export';
 import { OrganisationDirectory } from '../../identity/organisations/organisation-directory.service';
 import { PriceAlert } from '../alerts/price-alert.entity';
 import { PriceCase } from '../cases/price-case.entity';
+import { EvaluationRun } from '../evaluation/evaluation-run.entity';
+import { EvaluationService } from '../evaluation/evaluation.service';
 import { addMonths, chainedIndex, indexValue, isPeriod } from '../index/domain/price-index';
 import { PriceIndexService } from '../index/price-index.service';
 import { monitoringError } from '../monitoring.errors';
@@ -51,21 +53,41 @@ interface SheetData {
   rows: Cell[][];
 }
 
+/** What a tick of the scheduled job did. */
+export type ScheduledReport =
+  | { outcome: 'exists'; period: string }
+  | { outcome: 'written'; period: string; report: MonitoringReport }
+  /** The period's full scan is running in another process: the next tick writes the report. */
+  | { outcome: 'deferred'; period: string; scanRunId: string; scanStatus: string };
+
+/**
+ * Whether an actor may see the platform-wide report: an authority without a region restriction.
+ * A regional authority's data scope is its subtree (§1), and the report counts every region's
+ * alerts, cases and prices.
+ */
+export function readsPlatformReport(actor: Actor): boolean {
+  return isAuthority(actor) && actor.regionPath === null;
+}
+
 /**
  * §M7 the monthly monitoring report: an xlsx (Summary, Index, Top movers, Alerts by rule and
  * region, Overdue cases) written with exceljs's streaming writer into DATA_DIR/reports, with its
- * SHA-256. The scheduled job writes version 1 of last month once; an analyst's request writes a
- * new version. Figures come from SQL aggregates.
+ * SHA-256. The scheduled job writes version 1 of last month once, after the month's full scan
+ * (§M8) has succeeded; an analyst's request writes a new version. Figures come from SQL
+ * aggregates. The report is platform-wide: only platform-wide authorities list, download or
+ * generate it; to a regional authority it does not exist (an empty list, 404).
  */
 @Injectable()
 export class MonitoringReports {
   private readonly dir: string;
+  private readonly logger = new Logger('MonitoringReports');
 
   constructor(
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly index: PriceIndexService,
+    private readonly evaluations: EvaluationService,
     private readonly catalog: CatalogDirectory,
     private readonly orgs: OrganisationDirectory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -73,25 +95,52 @@ export class MonitoringReports {
     @InjectRepository(Observation) private readonly observations: Repository<Observation>,
     @InjectRepository(PriceAlert) private readonly alerts: Repository<PriceAlert>,
     @InjectRepository(PriceCase) private readonly cases: Repository<PriceCase>,
+    @InjectRepository(EvaluationRun) private readonly runs: Repository<EvaluationRun>,
   ) {
     this.dir = join(config.dataDir, 'reports');
     mkdirSync(this.dir, { recursive: true });
   }
 
-  /** The periodic job: last month's report, once (version 1); a repeated tick finds it. */
-  async generateScheduled(): Promise<MonitoringReport | null> {
+  /**
+   * The periodic job: last month's report, once (version 1); a repeated tick finds it. The
+   * alerts of a month are complete only once its full scan (§M8) has run, so without a
+   * succeeded full scan of the month the job runs it first, through the same idempotent path as
+   * the monthly scan job (`monthly:<period>`). When that scan is running in another process,
+   * the report waits for the next tick.
+   */
+  async generateScheduled(): Promise<ScheduledReport> {
     const period = lastMonth(this.clock.now());
-    if (await this.reports.existsBy({ period })) return null;
-    return this.generate(period, 'schedule', SYSTEM);
+    if (await this.reports.existsBy({ period })) return { outcome: 'exists', period };
+    if (!(await this.fullScanOf(period))) {
+      const run = await this.evaluations.monthlyScan();
+      if (!run || run.status !== 'succeeded' || run.periods !== period) {
+        this.logger.log(
+          `monthly report ${period} deferred: its full scan is ${run?.status ?? 'missing'}`,
+        );
+        return {
+          outcome: 'deferred',
+          period,
+          scanRunId: run?.id ?? '',
+          scanStatus: run?.status ?? 'missing',
+        };
+      }
+    }
+    return { outcome: 'written', period, report: await this.generate(period, 'schedule', SYSTEM) };
   }
 
-  /** POST /reports: a new version of a finished month's report. */
+  /** POST /reports: a new version of a finished month's report (platform-wide analysts). */
   async generateOnDemand(actor: Actor, period: string): Promise<ReportView> {
+    if (!readsPlatformReport(actor))
+      throw monitoringError(
+        'REPORT_OUT_OF_SCOPE',
+        'The monthly report covers the whole platform: only an authority without a region restriction may generate it',
+      );
     checkReportPeriod(period, this.clock.now());
     return reportView(await this.generate(period, 'manual', actor));
   }
 
-  async list(query: ReportQuery): Promise<Page<ReportView>> {
+  async list(actor: Actor, query: ReportQuery): Promise<Page<ReportView>> {
+    if (!readsPlatformReport(actor)) return page([], 0, query);
     const qb = this.reports.createQueryBuilder('r');
     if (query.period) qb.where('r.period = :period', { period: query.period });
     const dir = query.order === 'desc' ? 'DESC' : 'ASC';
@@ -106,8 +155,13 @@ export class MonitoringReports {
   }
 
   /** Streams the stored workbook of a period (its latest version unless one is named). */
-  async download(period: string, version: number | undefined, res: Response): Promise<void> {
-    const { path, report } = await this.file(period, version);
+  async download(
+    actor: Actor,
+    period: string,
+    version: number | undefined,
+    res: Response,
+  ): Promise<void> {
+    const { path, report } = await this.file(actor, period, version);
     const present = await stat(path).then(
       (s) => s.isFile(),
       () => false,
@@ -123,7 +177,9 @@ export class MonitoringReports {
     await pipeline(createReadStream(path), res);
   }
 
+  /** A period's stored report; to an actor outside its scope, as if it did not exist. */
   async file(
+    actor: Actor,
     period: string,
     version?: number,
   ): Promise<{ path: string; report: MonitoringReport }> {
@@ -137,7 +193,9 @@ export class MonitoringReports {
       );
     const qb = this.reports.createQueryBuilder('r').where('r.period = :period', { period });
     if (version !== undefined) qb.andWhere('r.version = :version', { version });
-    const report = await qb.orderBy('r.version', 'DESC').getOne();
+    const report = readsPlatformReport(actor)
+      ? await qb.orderBy('r.version', 'DESC').getOne()
+      : null;
     if (!report)
       throw monitoringError(
         'REPORT_NOT_FOUND',
@@ -202,6 +260,14 @@ export class MonitoringReports {
     }
   }
 
+  /** The period's latest succeeded full scan (the monthly one or an analyst's), if any. */
+  private fullScanOf(period: string): Promise<EvaluationRun | null> {
+    return this.runs.findOne({
+      where: { kind: 'full', status: 'succeeded', periods: period },
+      order: { finishedAt: 'DESC', id: 'DESC' },
+    });
+  }
+
   /** Every sheet's rows, from SQL aggregates of the period. */
   private async contents(
     period: string,
@@ -245,6 +311,8 @@ export class MonitoringReports {
       .where("c.status <> 'closed'")
       .getCount();
     const suppliers = await this.orgs.findByIds(overdue.map((c) => c.supplierId));
+    const scan = await this.fullScanOf(period);
+    const scannedAt = scan?.finishedAt?.toISOString() ?? null;
 
     const byRuleRegion = new Map<string, Record<string, number>>();
     for (const r of alertRows) {
@@ -265,6 +333,8 @@ export class MonitoringReports {
       overdueCases: overdue.length,
       fisherIndex: indexValue(current.fisher),
       indexBase: indexFrom,
+      // The alerts are complete for the month once its full scan has run (§M8).
+      fullScan: scan ? { runId: scan.id, finishedAt: scannedAt } : null,
     };
     const sheets: SheetData[] = [
       {
@@ -279,6 +349,7 @@ export class MonitoringReports {
           ['Open price cases', openCases],
           ['Overdue replies', overdue.length],
           [`Fisher price index (${indexFrom} = 100)`, indexValue(current.fisher)],
+          ['Full scan of the period finished (UTC)', scannedAt ?? 'not run'],
         ],
       },
       {

@@ -6,8 +6,9 @@ export const MONTHLY_REPORT = { queue: 'monitoring', name: 'monthly-report' } as
 
 /**
  * §M7 the periodic job `monitoring:monthly-report`: writes last month's report when it does not
- * exist yet. The period is the job's key: version 1 of a period is written once, whatever the
- * number of ticks or workers.
+ * exist yet, after that month's full scan — run first when it has not run, waited for (the
+ * next tick) when another process is running it. The period is the job's key: version 1 of a
+ * period is written once, whatever the number of ticks or workers.
  */
 @Injectable()
 export class MonthlyReportJob implements JobHandler {

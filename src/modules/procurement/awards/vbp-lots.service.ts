@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { PUBLIC_STATES } from '../exports/dto/export.dto';
 import { LotSpec } from '../lots/lot.entity';
-import { Agreement } from './agreement.entity';
+import { Agreement, LotSupplyRegion } from './agreement.entity';
 
 /** An awarded lot as price monitoring needs it (§M5 VBP savings). */
 export interface AwardedLot {
@@ -16,6 +16,8 @@ export interface AwardedLot {
   winningProductIds: string[];
   /** Products admitted to the lot (its specs). */
   lotProductIds: string[];
+  /** Regions the lot's award covers (its §P9 supply regions), ascending. */
+  regionCodes: string[];
 }
 
 /** Read access to awarded lots for other contexts; they never query these tables themselves. */
@@ -24,9 +26,10 @@ export class VbpLots {
   constructor(
     @InjectRepository(Agreement) private readonly agreements: Repository<Agreement>,
     @InjectRepository(LotSpec) private readonly specs: Repository<LotSpec>,
+    @InjectRepository(LotSupplyRegion) private readonly supply: Repository<LotSupplyRegion>,
   ) {}
 
-  /** Every lot of a round whose award is public, with its winners, specs and start. */
+  /** Every lot of a round whose award is public, with its winners, specs, regions and start. */
   async awardedLots(): Promise<AwardedLot[]> {
     const rows = await this.agreements
       .createQueryBuilder('a')
@@ -54,6 +57,7 @@ export class VbpLots {
         startDate: start,
         winningProductIds: [],
         lotProductIds: [],
+        regionCodes: [],
       };
       if (start < lot.startDate) lot.startDate = start;
       lot.winningProductIds.push(String(r.productId));
@@ -65,6 +69,15 @@ export class VbpLots {
       .where('s.lotId IN (:...ids)', { ids: [...lots.keys()] })
       .getMany();
     for (const s of specs) lots.get(s.lotId)?.lotProductIds.push(s.productId);
+    const regions = await this.supply
+      .createQueryBuilder('s')
+      .select('s.lotId', 'lotId')
+      .addSelect('s.regionCode', 'regionCode')
+      .distinct(true)
+      .where('s.lotId IN (:...ids)', { ids: [...lots.keys()] })
+      .getRawMany<{ lotId: string | number; regionCode: string }>();
+    for (const r of regions) lots.get(String(r.lotId))?.regionCodes.push(String(r.regionCode));
+    for (const lot of lots.values()) lot.regionCodes.sort();
     return [...lots.values()].sort((a, b) => Number(a.lotId) - Number(b.lotId));
   }
 }

@@ -6,6 +6,7 @@ import {
   indexValue,
   monthsBetween,
   ProductMonth,
+  ProductRegionMonth,
   vbpSavings,
 } from './price-index';
 
@@ -16,6 +17,15 @@ const pm = (productId: string, period: string, price: string, quantity: string):
   quantity: new Decimal(quantity),
   value: new Decimal(price).times(quantity),
 });
+
+/** The same in a region, as the savings' SQL aggregate gives it. */
+const prm = (
+  productId: string,
+  regionCode: string,
+  period: string,
+  price: string,
+  quantity: string,
+): ProductRegionMonth => ({ ...pm(productId, period, price, quantity), regionCode });
 
 /*
  * Worked by hand — two periods, three products (unit comparable price p, quantity q):
@@ -177,7 +187,8 @@ describe('chained price index (§M5)', () => {
 
 describe('VBP savings (§M5)', () => {
   /*
-   * Lot L1 starts 2026-03. Its admitted products: W (the winner) and X (a non-winner).
+   * Lot L1 starts 2026-03 in region R. Its admitted products: W (the winner) and X (a
+   * non-winner).
    * Baseline window 2025-03..2026-02: W 100 @ 8, X 300 @ 12 → pre-VBP price
    *   = (800 + 3600) / 400 = 11.
    * 2026-03: W 500 @ 3 → at pre-VBP prices 500 × 11 = 5500, cost 1500, savings 4000.
@@ -193,6 +204,7 @@ describe('VBP savings (§M5)', () => {
       startPeriod: '2026-03',
       winningProductIds: ['W'],
       lotProductIds: ['W', 'X'],
+      regionCodes: ['R'],
     },
     {
       lotId: '2',
@@ -201,17 +213,28 @@ describe('VBP savings (§M5)', () => {
       startPeriod: '2026-03',
       winningProductIds: ['V'],
       lotProductIds: ['V'],
+      regionCodes: ['R'],
     },
   ];
   const rows = [
-    pm('W', '2025-06', '8', '100'),
-    pm('X', '2026-02', '12', '300'),
-    pm('X', '2024-12', '99', '1000'), // before the window: ignored
-    pm('W', '2026-03', '3', '500'),
-    pm('W', '2026-04', '3', '400'),
-    pm('X', '2026-04', '12', '50'),
-    pm('V', '2026-03', '2', '10'),
+    prm('W', 'R', '2025-06', '8', '100'),
+    prm('X', 'R', '2026-02', '12', '300'),
+    prm('X', 'R', '2024-12', '99', '1000'), // before the window: ignored
+    prm('W', 'R', '2026-03', '3', '500'),
+    prm('W', 'R', '2026-04', '3', '400'),
+    prm('X', 'R', '2026-04', '12', '50'),
+    prm('V', 'R', '2026-03', '2', '10'),
   ];
+
+  const table = (series: ReturnType<typeof vbpSavings>['series']) =>
+    series.map((s) => [
+      s.period,
+      s.vbpQuantity.toFixed(3),
+      s.atPreVbpPrices.toFixed(2),
+      s.actualCost.toFixed(2),
+      s.savings.toFixed(2),
+      s.lots,
+    ]);
 
   it('baseline, series and the lot without a baseline', () => {
     const { baselines, series } = vbpSavings(lots, rows, { from: '2026-02', to: '2026-04' });
@@ -226,19 +249,102 @@ describe('VBP savings (§M5)', () => {
       ['L1', '2025-03', '2026-02', '11.000000'],
       ['L2', '2025-03', '2026-02', null],
     ]);
-    expect(
-      series.map((s) => [
-        s.period,
-        s.vbpQuantity.toFixed(3),
-        s.atPreVbpPrices.toFixed(2),
-        s.actualCost.toFixed(2),
-        s.savings.toFixed(2),
-        s.lots,
-      ]),
-    ).toEqual([
+    expect(table(series)).toEqual([
       ['2026-02', '0.000', '0.00', '0.00', '0.00', 0],
       ['2026-03', '500.000', '5500.00', '1500.00', '4000.00', 1],
       ['2026-04', '400.000', '4400.00', '1200.00', '3200.00', 1],
     ]);
+  });
+
+  /*
+   * W won three lots:
+   *   A from 2026-03 in N1 and N2 (admitted W, X);
+   *   B from 2026-03 in S1 (admitted W, Y);
+   *   C from 2026-05 in N1 only (admitted W): A's renewal there.
+   *
+   * Baselines, each over its own regions only:
+   *   A 2025-03..2026-02, N1/N2: W 100 @ 8 (N1), X 100 @ 12 (N2)   → 2000 / 200 = 10
+   *   B 2025-03..2026-02, S1:    W 50 @ 10, Y 50 @ 20                → 1500 / 100 = 15
+   *   C 2025-05..2026-04, N1:    W 100 @ 8, 200 @ 4, 100 @ 4         → 2000 / 400 = 5
+   *   (W's 2025-10 purchase in N1 is in A's and C's baselines, never in B's.)
+   *
+   * Each purchase counts once, for the latest-started lot covering its region:
+   *   2026-03  N1 W 200 @ 4 → A: 2000 − 800;   S1 W 100 @ 6 → B: 1500 − 600
+   *            → q 300, 3500 − 1400 = 2100, 2 lots
+   *   2026-04  N1 W 100 @ 4 → A: 1000 − 400;   N2 W 50 @ 4 → A: 500 − 200
+   *            G9 W 999 @ 1: no lot covers G9, left out
+   *            → q 150, 1500 − 600 = 900, 1 lot
+   *   2026-05  N1 W 100 @ 4 → C: 500 − 400;    N2 W 100 @ 4 → A: 1000 − 400
+   *            → q 200, 1500 − 800 = 700, 2 lots
+   * Counting each purchase for every lot W won would have given 2026-03 q 600 (300 × 2).
+   */
+  const won = (
+    lotId: string,
+    startPeriod: string,
+    regionCodes: string[],
+    lotProductIds: string[],
+  ) => ({
+    lotId,
+    lotCode: `L${lotId}`,
+    roundCode: `R${lotId}`,
+    startPeriod,
+    winningProductIds: ['W'],
+    lotProductIds,
+    regionCodes,
+  });
+  const three = [
+    won('10', '2026-03', ['N1', 'N2'], ['W', 'X']),
+    won('11', '2026-03', ['S1'], ['W', 'Y']),
+    won('12', '2026-05', ['N1'], ['W']),
+  ];
+  const purchases = [
+    prm('W', 'N1', '2025-10', '8', '100'),
+    prm('X', 'N2', '2026-01', '12', '100'),
+    prm('W', 'S1', '2025-12', '10', '50'),
+    prm('Y', 'S1', '2026-02', '20', '50'),
+    prm('X', 'S1', '2026-01', '30', '70'), // X is not admitted to B: not in its baseline
+    prm('W', 'N1', '2026-03', '4', '200'),
+    prm('W', 'S1', '2026-03', '6', '100'),
+    prm('W', 'N1', '2026-04', '4', '100'),
+    prm('W', 'N2', '2026-04', '4', '50'),
+    prm('W', 'G9', '2026-04', '1', '999'),
+    prm('W', 'N1', '2026-05', '4', '100'),
+    prm('W', 'N2', '2026-05', '4', '100'),
+  ];
+
+  it('a product that won several lots counts once per purchase, for the lot covering it', () => {
+    const { baselines, series } = vbpSavings(three, purchases, { from: '2026-03', to: '2026-05' });
+    expect(
+      baselines.map((b) => [b.lotCode, b.baselineQuantity.toFixed(3), b.preVbpPrice?.toFixed(6)]),
+    ).toEqual([
+      ['L10', '200.000', '10.000000'],
+      ['L11', '100.000', '15.000000'],
+      ['L12', '400.000', '5.000000'],
+    ]);
+    expect(table(series)).toEqual([
+      ['2026-03', '300.000', '3500.00', '1400.00', '2100.00', 2],
+      ['2026-04', '150.000', '1500.00', '600.00', '900.00', 1],
+      ['2026-05', '200.000', '1500.00', '800.00', '700.00', 2],
+    ]);
+  });
+
+  it('the order of the lots does not change which one a purchase counts for', () => {
+    const reversed = vbpSavings([...three].reverse(), purchases, {
+      from: '2026-03',
+      to: '2026-05',
+    });
+    expect(table(reversed.series)).toEqual(
+      table(vbpSavings(three, purchases, { from: '2026-03', to: '2026-05' }).series),
+    );
+  });
+
+  it('a renewal without a baseline leaves the purchases it covers out', () => {
+    const renewal = won('13', '2026-04', ['N2'], ['Z']);
+    const { series } = vbpSavings([...three, renewal], purchases, {
+      from: '2026-04',
+      to: '2026-04',
+    });
+    // N2's 50 @ 4 now belongs to lot 13, which has no pre-VBP price: only N1's purchase counts.
+    expect(table(series)).toEqual([['2026-04', '100.000', '1000.00', '400.00', '600.00', 1]]);
   });
 });

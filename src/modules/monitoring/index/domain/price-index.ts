@@ -204,6 +204,13 @@ export interface VbpLot {
   winningProductIds: readonly string[];
   /** Every product admitted to the lot (its specs): the generic as bought before VBP. */
   lotProductIds: readonly string[];
+  /** Region codes the lot's award covers (its supply regions): only purchases there are its. */
+  regionCodes: readonly string[];
+}
+
+/** Σ over one product's purchase observations in one region and month. */
+export interface ProductRegionMonth extends ProductMonth {
+  regionCode: string;
 }
 
 export interface LotBaseline {
@@ -238,45 +245,48 @@ export function baselineWindow(startPeriod: string): { from: string; to: string 
   return { from: addMonths(startPeriod, -PRE_VBP_MONTHS), to: addMonths(startPeriod, -1) };
 }
 
+/** Numeric ids compare as numbers (by length, then digits); others as text. */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /**
- * §M5 VBP savings. For each awarded lot:
- * - pre-VBP price = Σ(p·q) / Σq over purchases of ALL the lot's admitted products in the
- *   PRE_VBP_MONTHS months before the month its first agreement starts (the whole generic as it
- *   was bought, winners and non-winners alike);
- * - from that month on, each month: savings = Σ q_t × pre-VBP price − Σ p_t × q_t over
- *   purchases of the lot's WINNING products.
- * A lot without purchases in its baseline window has no pre-VBP price and is left out (its
- * baseline is reported with preVbpPrice null). Months are summed over lots.
+ * §M5 VBP savings. A lot covers the purchases made in its supply regions.
+ * - Pre-VBP price of a lot = Σ(p·q) / Σq over purchases of ALL the lot's admitted products in
+ *   its regions in the PRE_VBP_MONTHS months before the month its first agreement starts (the
+ *   whole generic as it was bought there, winners and non-winners alike).
+ * - Each purchase of a winning product counts once, for ONE lot: among the lots the product won
+ *   whose regions include the purchase's region and which had started by its month, the one
+ *   that started last (a renewal replaces the round before it; ties go to the later lot id).
+ *   A product that won several lots (in several rounds or regions) is never counted twice.
+ * - Each month: savings = Σ q_t × that lot's pre-VBP price − Σ p_t × q_t.
+ * A lot without purchases in its baseline window has no pre-VBP price (its baseline is reported
+ * with preVbpPrice null) and the purchases it covers are left out. Months are summed over lots.
  */
 export function vbpSavings(
   lots: readonly VbpLot[],
-  rows: readonly ProductMonth[],
+  rows: readonly ProductRegionMonth[],
   range: { from: string; to: string },
 ): { baselines: LotBaseline[]; series: SavingsPoint[] } {
   checkRange(range.from, range.to);
-  const byProduct = new Map<string, ProductMonth[]>();
+  const byProduct = new Map<string, ProductRegionMonth[]>();
   for (const r of rows) {
     if (r.quantity.lte(0)) continue;
     const list = byProduct.get(r.productId) ?? [];
     list.push(r);
     byProduct.set(r.productId, list);
   }
-  const months = monthsBetween(range.from, range.to);
-  const zero = () => ({
-    vbpQuantity: new Decimal(0),
-    atPreVbpPrices: new Decimal(0),
-    actualCost: new Decimal(0),
-    lots: new Set<string>(),
-  });
-  const acc = new Map(months.map((m) => [m, zero()]));
+
   const baselines: LotBaseline[] = [];
+  const preVbpPrices = new Map<string, Decimal>();
   for (const lot of lots) {
     const window = baselineWindow(lot.startPeriod);
+    const regions = new Set(lot.regionCodes);
     let q = new Decimal(0);
     let v = new Decimal(0);
     for (const id of new Set(lot.lotProductIds))
       for (const r of byProduct.get(id) ?? [])
-        if (r.period >= window.from && r.period <= window.to) {
+        if (regions.has(r.regionCode) && r.period >= window.from && r.period <= window.to) {
           q = q.plus(r.quantity);
           v = v.plus(r.value);
         }
@@ -291,17 +301,51 @@ export function vbpSavings(
       baselineQuantity: q,
       preVbpPrice,
     });
-    if (preVbpPrice === null) continue;
-    for (const id of new Set(lot.winningProductIds))
-      for (const r of byProduct.get(id) ?? []) {
-        if (r.period < lot.startPeriod) continue;
-        const month = acc.get(r.period);
-        if (!month) continue;
-        month.vbpQuantity = month.vbpQuantity.plus(r.quantity);
-        month.atPreVbpPrices = month.atPreVbpPrices.plus(r.quantity.times(preVbpPrice));
-        month.actualCost = month.actualCost.plus(r.value);
-        month.lots.add(lot.lotId);
-      }
+    if (preVbpPrice) preVbpPrices.set(lot.lotId, preVbpPrice);
+  }
+
+  // The lots each product won, the latest start first: the first one covering a purchase is it.
+  const wonBy = new Map<string, Array<{ lot: VbpLot; regions: Set<string> }>>();
+  for (const lot of lots)
+    for (const id of new Set(lot.winningProductIds)) {
+      const list = wonBy.get(id) ?? [];
+      list.push({ lot, regions: new Set(lot.regionCodes) });
+      wonBy.set(id, list);
+    }
+  for (const list of wonBy.values())
+    list.sort(
+      (a, b) =>
+        b.lot.startPeriod.localeCompare(a.lot.startPeriod) || compareIds(b.lot.lotId, a.lot.lotId),
+    );
+
+  const months = monthsBetween(range.from, range.to);
+  const acc = new Map(
+    months.map((m) => [
+      m,
+      {
+        vbpQuantity: new Decimal(0),
+        atPreVbpPrices: new Decimal(0),
+        actualCost: new Decimal(0),
+        lots: new Set<string>(),
+      },
+    ]),
+  );
+  for (const [productId, list] of byProduct) {
+    const won = wonBy.get(productId);
+    if (!won) continue;
+    for (const r of list) {
+      const month = acc.get(r.period);
+      if (!month) continue;
+      const covering = won.find(
+        (w) => w.lot.startPeriod <= r.period && w.regions.has(r.regionCode),
+      );
+      const preVbpPrice = covering && preVbpPrices.get(covering.lot.lotId);
+      if (!covering || !preVbpPrice) continue;
+      month.vbpQuantity = month.vbpQuantity.plus(r.quantity);
+      month.atPreVbpPrices = month.atPreVbpPrices.plus(r.quantity.times(preVbpPrice));
+      month.actualCost = month.actualCost.plus(r.value);
+      month.lots.add(covering.lot.lotId);
+    }
   }
   const series = months.map((period) => {
     const m = acc.get(period)!;

@@ -16,12 +16,16 @@ export const INDEX_DEFINITION =
   'Index values have 4 decimals, links 6.';
 
 export const SAVINGS_DEFINITION =
-  `VBP savings per month = Σ q_t × pre-VBP price − Σ p_t × q_t over purchases of each awarded ` +
-  `lot’s winning products from the month its first agreement starts. Pre-VBP price of a lot = ` +
-  `Σ(p·q)/Σq over purchases of all the lot’s admitted products (winners and non-winners) in the ` +
-  `${PRE_VBP_MONTHS} months before that month, p being the unit comparable price (comparable ` +
-  `price, else unit price). Lots without purchases in that window have no baseline and are left ` +
-  `out. Amounts have 2 decimals.`;
+  `VBP savings per month = Σ q_t × pre-VBP price − Σ p_t × q_t over purchases of the awarded ` +
+  `lots’ winning products. A lot covers the purchases made in its supply regions from the month ` +
+  `its first agreement starts; each purchase counts once, for the lot that started last among ` +
+  `those the product won that cover its region (a product winning several lots is never counted ` +
+  `twice). Pre-VBP price of a lot = Σ(p·q)/Σq over purchases of all the lot’s admitted products ` +
+  `(winners and non-winners) in its regions in the ${PRE_VBP_MONTHS} months before that month, p ` +
+  `being the unit comparable price (comparable price, else unit price). Lots without purchases ` +
+  `in that window have no baseline and the purchases they cover are left out. With regionCode: ` +
+  `only lots whose supply regions lie in that region, and only purchases there. Amounts have 2 ` +
+  `decimals.`;
 
 export class IndexQuery {
   @ApiPropertyOptional({
@@ -71,7 +75,10 @@ export class SavingsQuery {
   @Matches(PERIOD, { message: 'to must be a month YYYY-MM' })
   to!: string;
 
-  @ApiPropertyOptional({ description: 'Observations of this region and its subregions only' })
+  @ApiPropertyOptional({
+    description:
+      'Lots whose supply regions lie in this region and its subregions, and purchases there only',
+  })
   @IsOptional()
   @Matches(/^\d{6}$/, { message: 'regionCode must be a 6-digit region code' })
   regionCode?: string;

@@ -7,7 +7,9 @@ const params = DEFAULT_PARAMETERS.listing_multiple;
 describe('listing_multiple', () => {
   it.each([
     ['1', null],
-    ['1.000001', 'yellow'],
+    ['1.3', null],
+    ['1.5', null],
+    ['1.500001', 'yellow'],
     ['1.999999', 'yellow'],
     ['2', 'red_1'],
     ['4.999999', 'red_1'],
@@ -35,13 +37,17 @@ describe('listing_multiple', () => {
         l('2', '320100', '5.00'),
         l('2', '320200', '1.00'),
         l('3', '320100', '0.50'),
+        l('3', '320200', '0.80'),
+        l('4', '320200', '0.70'),
       ],
       params,
     );
-    // 5.00 / 0.50 = 10 → red★★★; 1.00 / 0.50 = 2 → red★; the two lowest are not above 1.
+    // 5.00 / 0.50 = 10 → red★★★; 1.00 / 0.50 = 2 → red★; 0.80 / 0.50 = 1.6 → yellow;
+    // 0.70 / 0.50 = 1.4 and the two lowest are not above 1.5.
     expect(hits.map((h) => [h.subjectKey, h.severity, h.evidence.multiple])).toEqual([
       ['product:2|region:320100', 'red_3', '10.000000'],
       ['product:2|region:320200', 'red_1', '2.000000'],
+      ['product:3|region:320200', 'yellow', '1.600000'],
     ]);
   });
 

@@ -24,6 +24,27 @@ describe('rule catalogue', () => {
     expect(validateParameters(code, DEFAULT_PARAMETERS[code])).toEqual(DEFAULT_PARAMETERS[code]);
   });
 
+  it('listing_multiple: yellow above 1.5 ×, the red bands of §M3.2; an analyst may go to 1', () => {
+    expect(DEFAULT_PARAMETERS.listing_multiple).toEqual({
+      yellowAbove: '1.5',
+      red1From: '2',
+      red2From: '5',
+      red3From: '10',
+    });
+    expect(
+      mergeParameters('listing_multiple', DEFAULT_PARAMETERS.listing_multiple, {
+        yellowAbove: '1',
+      }),
+    ).toEqual({ yellowAbove: '1', red1From: '2', red2From: '5', red3From: '10' });
+    expect(
+      fieldOf(() =>
+        mergeParameters('listing_multiple', DEFAULT_PARAMETERS.listing_multiple, {
+          yellowAbove: '2',
+        }),
+      ),
+    ).toBe('parameters.red1From');
+  });
+
   it.each([
     ['peer_outlier', { threshold: 'abc' }, 'parameters.threshold'],
     ['peer_outlier', { threshold: '0' }, 'parameters.threshold'],

@@ -38,7 +38,11 @@ export interface RuleParameters {
     tolerance: string;
   };
   listing_multiple: {
-    /** A listing above this multiple of the lowest listed price is yellow (1: any excess). */
+    /**
+     * A listing above this multiple of the lowest listed price is yellow (1.5). §M3.2 bands
+     * everything under 2 × yellow without naming a floor; 1 would flag every listing but the
+     * cheapest of its generic/spec, ordinary spreads between makers and packs included.
+     */
     yellowAbove: string;
     /** From this multiple red★ (2), red★★ (5), red★★★ (10). */
     red1From: string;
@@ -97,7 +101,7 @@ export interface RuleParameters {
 
 export const DEFAULT_PARAMETERS: { [C in RuleCode]: RuleParameters[C] } = {
   above_contract: { tolerance: '0' },
-  listing_multiple: { yellowAbove: '1', red1From: '2', red2From: '5', red3From: '10' },
+  listing_multiple: { yellowAbove: '1.5', red1From: '2', red2From: '5', red3From: '10' },
   non_supply_region: { multiple: '1.5' },
   cross_region_low: { margin: '0.10', regionLevel: 'city' },
   abrupt_change: {

@@ -27,12 +27,17 @@ export interface BenchApp {
   dataset: Dataset;
   /** Bearer token of the dataset's admin. */
   token: string;
+  /** Bearer token of the dataset's pricing analyst. */
+  analystToken: string;
   /** Scratch directory of this run (the SQLite file and uploads live here too). */
   workDir: string;
   close(): Promise<void>;
 }
 
-/** Room for the province-scale import workbook (200,000 rows are some 15 MB). */
+/**
+ * Room for the province-scale import workbooks: 200,000 drug rows are some 15 MB, 1,000,000
+ * external reference rows some 36 MB.
+ */
 const BENCH_UPLOAD_MAX_BYTES = 512 * 1024 * 1024;
 
 /** Removes the run's BullMQ keys: its queue prefix is its own. */
@@ -83,7 +88,8 @@ export async function startBenchApp(
       BOOTSTRAP_ADMIN_PASSWORD: `${randomBytes(18).toString('base64url')}7k`,
       QUEUE_PREFIX: `jicai-bench-${prefix.toLowerCase()}`,
       LOG_LEVEL: 'warn',
-      IMPORT_MAX_ROWS: String(scale.importRows),
+      // The largest workbook a scenario uploads: the 1 M-row observation file at province scale.
+      IMPORT_MAX_ROWS: String(Math.max(scale.importRows, scale.observationImportRows)),
       UPLOAD_MAX_BYTES: String(BENCH_UPLOAD_MAX_BYTES),
     });
     // Request logs are info lines: at warn the app's own log stays readable on stderr.
@@ -123,17 +129,21 @@ export async function startBenchApp(
     );
     progress(`dataset ${prefix} loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    const login = await callJson<{ accessToken: string }>(baseUrl, {
-      method: 'POST',
-      path: '/api/v1/auth/login',
-      json: dataset.admin,
-    });
+    const login = (credentials: { username: string; password: string }) =>
+      callJson<{ accessToken: string }>(baseUrl, {
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        json: credentials,
+      }).then((r) => r.accessToken);
+    const token = await login(dataset.admin);
+    const analystToken = await login(dataset.analyst);
     return {
       baseUrl,
       config,
       dataSource: app.get(DataSource),
       dataset,
-      token: login.accessToken,
+      token,
+      analystToken,
       workDir,
       close,
     };

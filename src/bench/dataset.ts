@@ -16,7 +16,11 @@ export interface Dataset {
   prefix: string;
   /** An admin of the bench province's authority, created for this run. */
   admin: { username: string; password: string };
+  /** A pricing analyst of the same authority (external reference imports, monitoring). */
+  analyst: { username: string; password: string };
   manufacturerCodes: string[];
+  /** Codes of the dataset's drugs, then its consumables. */
+  productCodes: string[];
   drugIds: string[];
   counts: Record<string, number>;
 }
@@ -62,7 +66,14 @@ export async function loadDataset(
   progress: (message: string) => void,
 ): Promise<Dataset> {
   const admin = { username: `bench-${plan.prefix.toLowerCase()}`, password: generatePassword() };
-  const passwordHash = await hashPassword(admin.password);
+  const analyst = {
+    username: `bench-${plan.prefix.toLowerCase()}-analyst`,
+    password: generatePassword(),
+  };
+  const [passwordHash, analystHash] = await Promise.all([
+    hashPassword(admin.password),
+    hashPassword(analyst.password),
+  ]);
   const now = new Date();
   const stamp = { createdAt: now, updatedAt: now };
   const organisations: OrganisationRow[] = [
@@ -145,13 +156,25 @@ export async function loadDataset(
       `${plan.drugs.length} drugs, ${plan.consumables.length} consumables, ${products.length} listing prices`,
     );
 
+    const authorityId = orgIds.get(plan.authorities[0].code)!;
     await insertAll(m, User, [
       {
         username: admin.username,
         displayName: 'Benchmark administrator',
-        organisationId: orgIds.get(plan.authorities[0].code)!,
+        organisationId: authorityId,
         roles: ['admin'],
         passwordHash,
+        status: 'active',
+        passwordChangedAt: now,
+        lastLoginAt: null,
+        ...stamp,
+      } as User,
+      {
+        username: analyst.username,
+        displayName: 'Benchmark pricing analyst',
+        organisationId: authorityId,
+        roles: ['pricing_analyst'],
+        passwordHash: analystHash,
         status: 'active',
         passwordChangedAt: now,
         lastLoginAt: null,
@@ -167,7 +190,9 @@ export async function loadDataset(
   return {
     prefix: plan.prefix,
     admin,
+    analyst,
     manufacturerCodes,
+    productCodes: [...plan.drugs, ...plan.consumables].map((p) => p.spec.code),
     drugIds,
     counts: {
       regions: plan.regions.length,

@@ -1,5 +1,6 @@
 import { importScenario } from './scenarios/import.scenario';
 import { monitoringScanScenario } from './scenarios/monitoring-scan.scenario';
+import { observationImportScenario } from './scenarios/observation-import.scenario';
 import { observationsScenario } from './scenarios/observations.scenario';
 import { openingScenario } from './scenarios/opening.scenario';
 import { readApiScenario } from './scenarios/read-api.scenario';
@@ -10,6 +11,7 @@ import type { Scenario } from './scenario';
 export const SCENARIOS: readonly Scenario[] = [
   readApiScenario,
   importScenario,
+  observationImportScenario,
   openingScenario,
   statementsScenario,
   observationsScenario,

@@ -13,6 +13,8 @@ export interface BenchScale {
   consumables: number;
   /** Data rows of the generated drug-import workbook. */
   importRows: number;
+  /** Data rows of the generated observation-import workbook (§N: a 1 M-row file). */
+  observationImportRows: number;
   /** Open connections of the HTTP load generator. */
   concurrency: number;
   /** Load before measuring (connections, JIT, caches), not counted. */
@@ -30,6 +32,7 @@ export const SCALES: Record<ScaleName, BenchScale> = {
     drugs: 400,
     consumables: 100,
     importRows: 20_000,
+    observationImportRows: 100_000,
     concurrency: 32,
     warmupMs: 1_000,
     loadMs: 5_000,
@@ -42,6 +45,7 @@ export const SCALES: Record<ScaleName, BenchScale> = {
     drugs: 4_000,
     consumables: 1_000,
     importRows: 200_000,
+    observationImportRows: 1_000_000,
     concurrency: 32,
     warmupMs: 3_000,
     loadMs: 20_000,

@@ -3,16 +3,21 @@ import { runChild } from '../child';
 
 /** Workbook chores run in a child process (excel/workbook-process.ts). */
 
-/** Fills the service's template of `importKind` with `rows` generated rows. */
+/** What the generated rows are, by the import kind whose template they fill. */
+export type RowSource =
+  /** Drugs of the run's own series (run prefix), made by the dataset's manufacturers. */
+  | { kind: 'catalog.drugs'; prefix: string; manufacturerCodes: string[] }
+  /** External reference prices of the dataset's products. */
+  | { kind: 'monitoring.external'; productCodes: string[] };
+
+/** Fills the service's template of `source.kind` with `rows` generated rows. */
 export interface FillTask {
   task: 'fill';
   /** The downloaded template, copied into the child. */
   template: Uint8Array;
   path: string;
   rows: number;
-  /** Run prefix and manufacturer codes the generated rows use. */
-  prefix: string;
-  manufacturerCodes: string[];
+  source: RowSource;
 }
 
 export interface FillOutcome {

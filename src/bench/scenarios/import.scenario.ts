@@ -1,36 +1,11 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { Product } from '../../modules/catalog/products/product.entity';
-import { XLSX_CONTENT_TYPE } from '../../modules/imports/excel/template-writer';
-import { RUNNABLE_STATUSES, ImportStatus } from '../../modules/imports/import-file.entity';
-import { formatNumber, result, BenchResult } from '../domain/report';
-import { perSecond } from '../domain/stats';
-import { bearer, callJson, download, uploadFile } from '../http-client';
+import type { BenchResult } from '../domain/report';
 import type { BenchContext, Scenario } from '../scenario';
-import { fillTemplate, timeStreamParse } from '../excel/workbook-tasks';
+import { measureWorkbookImport } from './workbook-import';
 
 const NAME = 'import';
 const KIND = 'catalog.drugs';
-const POLL_MS = 250;
-const RSS_SAMPLE_MS = 100;
-const MB = 1024 * 1024;
-/** §N: peak RSS below 300 MB for a 1 M-row file. */
-const RSS_BOUND_MB = 300;
-
-interface ImportRecord {
-  id: string;
-  status: ImportStatus;
-  rowsTotal: number;
-  rowsWritten: number;
-  message: string | null;
-  executedBy: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  problems?: { row: number; column: string | null; message: string }[];
-}
 
 /**
  * Imported rows whose text came back with a replacement character: exceljs's streaming reader
@@ -47,168 +22,35 @@ function garbledRows(dataSource: DataSource, prefix: string): Promise<number> {
     .getCount();
 }
 
-/** The peak resident set size of this process (API, worker and bench) while it runs. */
-function rssSampler() {
-  const baselineBytes = process.memoryUsage.rss();
-  let peakBytes = baselineBytes;
-  const timer = setInterval(() => {
-    peakBytes = Math.max(peakBytes, process.memoryUsage.rss());
-  }, RSS_SAMPLE_MS);
-  return {
-    baselineBytes,
-    stop(): number {
-      clearInterval(timer);
-      return Math.max(peakBytes, process.memoryUsage.rss());
-    },
-  };
-}
-
-async function untilFinished(
-  baseUrl: string,
-  headers: Record<string, string>,
-  id: string,
-  timeoutMs: number,
-): Promise<ImportRecord> {
-  const deadline = performance.now() + timeoutMs;
-  const maxPolls = Math.ceil(timeoutMs / POLL_MS) + 1;
-  for (let poll = 0; poll < maxPolls && performance.now() < deadline; poll++) {
-    const record = await callJson<ImportRecord>(baseUrl, {
-      path: `/api/v1/imports/${id}`,
-      headers,
-    });
-    if (!RUNNABLE_STATUSES.includes(record.status)) return record;
-    await sleep(POLL_MS);
-  }
-  throw new Error(`import ${id} did not finish within ${Math.round(timeoutMs / 1000)} s`);
-}
-
 /**
  * §N Excel import rate: a drug-catalogue workbook of `importRows` rows, filled into the
- * service's own template, is uploaded and followed until it is committed. The reference is
- * exceljs's streaming reader alone reading the same file; peak RSS is sampled meanwhile.
+ * service's own template, is uploaded by the admin and followed until it is committed. The
+ * reference is exceljs's streaming reader alone reading the same file; peak RSS is sampled
+ * meanwhile (scenarios/workbook-import.ts).
  */
 export const importScenario: Scenario = {
   name: NAME,
   description: `${KIND} workbook import vs exceljs stream-parsing the same file; peak RSS`,
   async run(ctx: BenchContext): Promise<BenchResult[]> {
     const app = await ctx.app();
-    const rows = ctx.scale.importRows;
-    const headers = bearer(app.token);
-
-    const template = await download(app.baseUrl, `/api/v1/imports/templates/${KIND}`, headers);
-    const file = join(app.workDir, `${KIND}-${ctx.prefix}.xlsx`);
-    const workbookLimitMs = 60_000 + rows * 2;
-    ctx.progress(`writing a ${KIND} workbook of ${formatNumber(rows)} rows into the template`);
-    await fillTemplate(
-      {
-        template,
-        path: file,
-        rows,
+    return measureWorkbookImport(ctx, app, {
+      scenario: NAME,
+      rows: ctx.scale.importRows,
+      source: {
+        kind: KIND,
         prefix: ctx.prefix,
         manufacturerCodes: app.dataset.manufacturerCodes,
       },
-      workbookLimitMs,
-      ctx.progress,
-    );
-    const { size } = await stat(file);
-    ctx.progress(`  ${formatNumber(size / MB)} MB`);
-
-    ctx.progress('reference: exceljs stream-parsing the same file');
-    const reference = await timeStreamParse(file, workbookLimitMs);
-    const referenceRate = perSecond(rows, reference.elapsedMs);
-    ctx.progress(
-      `  ${formatNumber(referenceRate)} rows/s (${formatNumber(reference.elapsedMs / 1000)} s)`,
-    );
-
-    ctx.progress(`upload through POST /api/v1/imports/${KIND} until committed`);
-    const timeoutMs = 120_000 + rows * 5;
-    const rss = rssSampler();
-    const started = performance.now();
-    let record: ImportRecord;
-    let uploadMs: number;
-    let peakRssBytes: number;
-    try {
-      const created = await uploadFile<ImportRecord>(
-        app.baseUrl,
-        `/api/v1/imports/${KIND}`,
-        headers,
-        { path: file, field: 'file', contentType: XLSX_CONTENT_TYPE },
-        202,
-        timeoutMs,
-      );
-      uploadMs = performance.now() - started;
-      record = await untilFinished(app.baseUrl, headers, created.id, timeoutMs);
-    } finally {
-      peakRssBytes = rss.stop();
-    }
-    const elapsedMs = performance.now() - started;
-    if (record.status !== 'committed' || record.rowsWritten !== rows)
-      throw new Error(
-        `import ${record.id} ended ${record.status} with ${record.rowsWritten} of ${rows} rows written: ${record.message ?? ''} ${JSON.stringify((record.problems ?? []).slice(0, 5))}`,
-      );
-    const garbled = await garbledRows(app.dataSource, ctx.prefix);
-    if (garbled > 0)
-      ctx.progress(
-        `  warning: ${garbled} imported rows hold U+FFFD where the workbook has Chinese text (exceljs issue 2063)`,
-      );
-    const rate = perSecond(rows, elapsedMs);
-    const peakMb = peakRssBytes / MB;
-    ctx.progress(
-      `  ${formatNumber(rate)} rows/s (${formatNumber(elapsedMs / 1000)} s), peak RSS ${formatNumber(peakMb)} MB`,
-    );
-
-    const processingMs =
-      record.startedAt && record.finishedAt
-        ? Date.parse(record.finishedAt) - Date.parse(record.startedAt)
-        : NaN;
-    return [
-      result({
-        scenario: NAME,
-        measure: `${KIND} import, ${formatNumber(rows)} rows`,
-        measured: { value: rate, unit: 'rows/s', note: `${formatNumber(elapsedMs / 1000)} s` },
-        reference: {
-          value: referenceRate,
-          unit: 'rows/s',
-          note: `${formatNumber(reference.elapsedMs / 1000)} s`,
-          label: 'exceljs stream read',
-        },
-        target: {
-          on: 'ratio',
-          op: '>=',
-          value: 0.6,
-          source: '§N, stated for usage/observation imports',
-        },
-        details: {
-          rows,
-          fileBytes: size,
-          importMs: elapsedMs,
-          uploadMs,
-          processingMs,
-          referenceMs: reference.elapsedMs,
-          referenceRowsRead: reference.rows,
-          executedBy: record.executedBy ?? '',
-          garbledRows: garbled,
-        },
-      }),
-      result({
-        scenario: NAME,
-        measure: 'peak RSS during the import',
-        measured: {
-          value: peakMb,
-          unit: 'MB',
-          note: `${formatNumber(rows)} rows; ${formatNumber(rss.baselineBytes / MB)} MB before the upload`,
-        },
-        reference: { value: RSS_BOUND_MB, unit: 'MB', label: '§N bound' },
-        target: { on: 'measured', op: '<', value: RSS_BOUND_MB, source: '§N, for a 1 M-row file' },
-        details: {
-          peakRssBytes,
-          baselineRssBytes: rss.baselineBytes,
-          sampleEveryMs: RSS_SAMPLE_MS,
-          process: app.config.redisUrl
-            ? 'API, worker and bench in one process'
-            : 'API and bench in one process',
-        },
-      }),
-    ];
+      token: app.token,
+      targetSource: '§N, stated for usage/observation imports',
+      async verify() {
+        const garbled = await garbledRows(app.dataSource, ctx.prefix);
+        if (garbled > 0)
+          ctx.progress(
+            `  warning: ${garbled} imported rows hold U+FFFD where the workbook has Chinese text (exceljs issue 2063)`,
+          );
+        return { garbledRows: garbled };
+      },
+    });
   },
 };

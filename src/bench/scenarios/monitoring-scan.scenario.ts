@@ -11,23 +11,16 @@ import { JsonLogger } from '../../common/logging/json-logger';
 import { loadConfig } from '../../config/config';
 import { dialectOf } from '../../database/dialect';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { Product } from '../../modules/catalog/products/product.entity';
-import { Organisation } from '../../modules/identity/organisations/organisation.entity';
 import { insertObservations } from '../../modules/monitoring/bulk/observation-writer';
 import { EvaluationService } from '../../modules/monitoring/evaluation/evaluation.service';
-import {
-  genericKey,
-  ObservationRow,
-} from '../../modules/monitoring/observations/domain/observation-rows';
+import { ObservationRow } from '../../modules/monitoring/observations/domain/observation-rows';
 import { periodBounds } from '../../modules/monitoring/rules/domain/periods';
-import { loadDataset } from '../dataset';
-import { planDataset } from '../domain/dataset-plan';
 import { formatNumber, result, BenchResult } from '../domain/report';
 import type { BenchContext, Scenario } from '../scenario';
 import {
   OBSERVATION_BENCH_FIRST_PERIOD,
   observationBenchRow,
-  ObservationWorld,
+  observationWorld,
 } from './observations.scenario';
 
 const NAME = 'monitoring-scan';
@@ -85,18 +78,7 @@ export const monitoringScanScenario: Scenario = {
       const mysql = dialectOf(source) === 'mysql';
       const total = ROWS[mysql ? 'mysql' : 'sqlite'][ctx.scale.name];
       const tx = app.get(TransactionRunner);
-      await loadDataset(
-        tx,
-        planDataset(ctx.prefix, {
-          hospitals: ctx.scale.hospitals,
-          manufacturers: ctx.scale.manufacturers,
-          distributors: 0,
-          drugs: ctx.scale.drugs,
-          consumables: 0,
-        }),
-        ctx.progress,
-      );
-      const world = await worldOf(source, ctx.prefix);
+      const world = await observationWorld(source, tx, ctx);
       // One month for the whole scan: the generator's first month, day kept.
       const period = OBSERVATION_BENCH_FIRST_PERIOD;
       const rowAt = (i: number): ObservationRow => {
@@ -171,33 +153,3 @@ export const monitoringScanScenario: Scenario = {
     }
   },
 };
-
-async function worldOf(source: DataSource, prefix: string): Promise<ObservationWorld> {
-  const hospitals = (
-    await source
-      .getRepository(Organisation)
-      .createQueryBuilder('o')
-      .where('o.code LIKE :p AND o.type = :t', { p: `${prefix}-%`, t: 'hospital' })
-      .orderBy('o.code')
-      .getMany()
-  )
-    .filter((o) => o.regionCode)
-    .map((o) => ({ id: o.id, regionCode: o.regionCode as string }));
-  const products = (
-    await source
-      .getRepository(Product)
-      .createQueryBuilder('p')
-      .where('p.code LIKE :p', { p: `%${prefix}%` })
-      .orderBy('p.code')
-      .getMany()
-  ).map((p) => ({
-    id: p.id,
-    genericKey: genericKey(p),
-    categoryPath: p.categoryPath,
-    manufacturerId: p.manufacturerId,
-  }));
-  if (hospitals.length === 0 || products.length === 0) {
-    throw new Error(`dataset has ${hospitals.length} hospitals, ${products.length} products`);
-  }
-  return { prefix, hospitals, products };
-}

@@ -151,43 +151,7 @@ export const observationsScenario: Scenario = {
       const mysql = dialectOf(source) === 'mysql';
       const total = ROWS[mysql ? 'mysql' : 'sqlite'][ctx.scale.name];
 
-      await loadDataset(
-        app.get(TransactionRunner),
-        planDataset(ctx.prefix, {
-          hospitals: ctx.scale.hospitals,
-          manufacturers: ctx.scale.manufacturers,
-          distributors: 0,
-          drugs: ctx.scale.drugs,
-          consumables: 0,
-        }),
-        ctx.progress,
-      );
-      const hospitals = (
-        await source
-          .getRepository(Organisation)
-          .createQueryBuilder('o')
-          .where('o.code LIKE :p AND o.type = :t', { p: `${ctx.prefix}-%`, t: 'hospital' })
-          .orderBy('o.code')
-          .getMany()
-      )
-        .filter((o) => o.regionCode)
-        .map((o) => ({ id: o.id, regionCode: o.regionCode! }));
-      const products = (
-        await source
-          .getRepository(Product)
-          .createQueryBuilder('p')
-          .where('p.code LIKE :p', { p: `%${ctx.prefix}%` })
-          .orderBy('p.code')
-          .getMany()
-      ).map((p) => ({
-        id: p.id,
-        genericKey: genericKey(p),
-        categoryPath: p.categoryPath,
-        manufacturerId: p.manufacturerId,
-      }));
-      if (hospitals.length === 0 || products.length === 0)
-        throw new Error(`dataset has ${hospitals.length} hospitals, ${products.length} products`);
-      const world: ObservationWorld = { prefix: ctx.prefix, hospitals, products };
+      const world = await observationWorld(source, app.get(TransactionRunner), ctx);
       const rowsOf = (first: number, last: number) => {
         const out: ObservationRow[] = new Array<ObservationRow>(last - first + 1);
         for (let i = first; i <= last; i++) out[i - first] = observationBenchRow(i, world);
@@ -336,8 +300,8 @@ export const observationsScenario: Scenario = {
             batchId: loaded.batchId,
             loadMs: Math.round(loadMs),
             referenceMs: Math.round(referenceMs),
-            hospitals: hospitals.length,
-            products: products.length,
+            hospitals: world.hospitals.length,
+            products: world.products.length,
             database: config.database.type,
           },
         }),
@@ -350,3 +314,58 @@ export const observationsScenario: Scenario = {
     }
   },
 };
+
+/**
+ * The hospitals (with regions) and drugs the observation scenarios draw on. The run's dataset is
+ * loaded unless an earlier scenario of the same run (or the shared bench app) already loaded
+ * it: organisation codes are unique, so a second load of the same prefix would fail.
+ */
+export async function observationWorld(
+  source: DataSource,
+  tx: TransactionRunner,
+  ctx: BenchContext,
+): Promise<ObservationWorld> {
+  const hospitalsOf = () =>
+    source
+      .getRepository(Organisation)
+      .createQueryBuilder('o')
+      .where('o.code LIKE :p AND o.type = :t', { p: `${ctx.prefix}-%`, t: 'hospital' })
+      .orderBy('o.code')
+      .getMany();
+  let organisations = await hospitalsOf();
+  if (organisations.length === 0) {
+    await loadDataset(
+      tx,
+      planDataset(ctx.prefix, {
+        hospitals: ctx.scale.hospitals,
+        manufacturers: ctx.scale.manufacturers,
+        distributors: 0,
+        drugs: ctx.scale.drugs,
+        consumables: 0,
+      }),
+      ctx.progress,
+    );
+    organisations = await hospitalsOf();
+  } else {
+    ctx.progress(`dataset of run ${ctx.prefix} already loaded: ${organisations.length} hospitals`);
+  }
+  const hospitals = organisations
+    .filter((o) => o.regionCode)
+    .map((o) => ({ id: o.id, regionCode: o.regionCode as string }));
+  const products = (
+    await source
+      .getRepository(Product)
+      .createQueryBuilder('p')
+      .where('p.code LIKE :p AND p.category = :t', { p: `%${ctx.prefix}%`, t: 'drug' })
+      .orderBy('p.code')
+      .getMany()
+  ).map((p) => ({
+    id: p.id,
+    genericKey: genericKey(p),
+    categoryPath: p.categoryPath,
+    manufacturerId: p.manufacturerId,
+  }));
+  if (hospitals.length === 0 || products.length === 0)
+    throw new Error(`dataset has ${hospitals.length} hospitals, ${products.length} products`);
+  return { prefix: ctx.prefix, hospitals, products };
+}

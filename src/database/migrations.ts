@@ -20,6 +20,7 @@ import { CreateCredit1796800000000 } from '../../migrations/1796800000000-Create
 import { CreateSupplyAssurance1796810000000 } from '../../migrations/1796810000000-CreateSupplyAssurance';
 import { ImportDuplicatesPerOrganisation1796900000000 } from '../../migrations/1796900000000-ImportDuplicatesPerOrganisation';
 import { ListingMultipleYellowFloor1796910000000 } from '../../migrations/1796910000000-ListingMultipleYellowFloor';
+import { ListingSuspensionsBySource1796950000000 } from '../../migrations/1796950000000-ListingSuspensionsBySource';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list loads under
@@ -48,4 +49,5 @@ export const MIGRATIONS = [
   CreateSupplyAssurance1796810000000,
   ImportDuplicatesPerOrganisation1796900000000,
   ListingMultipleYellowFloor1796910000000,
+  ListingSuspensionsBySource1796950000000,
 ];

@@ -1,3 +1,4 @@
+import { TransactionRunner } from '../../src/database/transaction-runner';
 import { ListingPricesService } from '../../src/modules/catalog/listing-prices/listing-prices.service';
 import {
   makeApiKey,
@@ -363,7 +364,7 @@ describe('catalogue: listing prices (§C2)', () => {
   });
 
   describe('suspend and reinstate', () => {
-    it('suspends with a reason and source, reinstates, refuses repeats with 409, audits', async () => {
+    it('suspends by hand with a reason, reinstates, refuses repeats with 409, audits', async () => {
       const drug = await makeDrug(t);
       const row = await makeListingPrice(t, drug, cast.regions.city.code);
       const url = `${list}/${row.id}`;
@@ -371,13 +372,14 @@ describe('catalogue: listing prices (§C2)', () => {
         .http()
         .post(`${url}/suspend`)
         .set(officer)
-        .send({ reason: '价格招采失信 严重', source: 'credit_sanction' })
+        .send({ reason: '企业申请暂停挂网', source: 'manual' })
         .expect(200);
       expect(suspended.body).toMatchObject({
         id: row.id,
         status: 'suspended',
-        suspensionReason: '价格招采失信 严重',
-        suspensionSource: 'credit_sanction',
+        suspensionReason: '企业申请暂停挂网',
+        suspensionSource: 'manual',
+        suspensions: [{ source: 'manual', reference: null, reason: '企业申请暂停挂网' }],
       });
       expect(suspended.body.suspendedAt).toEqual(expect.any(String));
       expectError(
@@ -397,7 +399,7 @@ describe('catalogue: listing prices (§C2)', () => {
         .expect(200);
       expect(listed.body.items[0]).toMatchObject({
         status: 'suspended',
-        suspensionSource: 'credit_sanction',
+        suspensionSource: 'manual',
       });
 
       const reinstated = await t.http().post(`${url}/reinstate`).set(officer).expect(200);
@@ -406,6 +408,7 @@ describe('catalogue: listing prices (§C2)', () => {
         suspendedAt: null,
         suspensionReason: null,
         suspensionSource: null,
+        suspensions: [],
       });
       expectError(
         await t.http().post(`${url}/reinstate`).set(officer),
@@ -418,7 +421,7 @@ describe('catalogue: listing prices (§C2)', () => {
         ['listing_price.suspended', 'suspended'],
         ['listing_price.reinstated', 'active'],
       ]);
-      expect(events[0].after.suspensionReason).toBe('价格招采失信 严重');
+      expect(events[0].after.suspensionReason).toBe('企业申请暂停挂网');
     });
 
     it('validates the request and hides listings outside the actor’s scope', async () => {
@@ -441,6 +444,18 @@ describe('catalogue: listing prices (§C2)', () => {
         'COMMON.VALIDATION_FAILED',
         'reason',
       );
+      // Price cases and credit sanctions suspend through their own processes, never by hand.
+      for (const source of ['credit_sanction', 'price_case'])
+        expectError(
+          await t
+            .http()
+            .post(`${list}/${mine.id}/suspend`)
+            .set(officer)
+            .send({ reason: 'x', source }),
+          400,
+          'COMMON.VALIDATION_FAILED',
+          'source must be manual',
+        );
       for (const id of [theirs.id, '999999999', 'x']) {
         expectError(
           await t
@@ -488,7 +503,7 @@ describe('catalogue: listing prices (§C2)', () => {
         .http()
         .post(`${list}/${first.body.id}/suspend`)
         .set(officer)
-        .send({ reason: '价格异常', source: 'price_case' })
+        .send({ reason: '价格异常' })
         .expect(200);
       const second = await t
         .http()
@@ -499,8 +514,16 @@ describe('catalogue: listing prices (§C2)', () => {
       expect(second.body).toMatchObject({
         status: 'suspended',
         suspensionReason: '价格异常',
-        suspensionSource: 'price_case',
+        suspensionSource: 'manual',
+        suspensions: [{ source: 'manual', reference: null, reason: '价格异常' }],
       });
+      // The carried suspension is the new row's own: reinstating it leaves the first row alone.
+      await t.http().post(`${list}/${second.body.id}/reinstate`).set(officer).expect(200);
+      const rows = await t.http().get(history(drug.id)).set(officer).expect(200);
+      expect(rows.body.items.map((r: ListingRow) => [r.id, r.status])).toEqual([
+        [second.body.id, 'active'],
+        [first.body.id, 'suspended'],
+      ]);
     });
   });
 
@@ -539,12 +562,14 @@ describe('catalogue: listing prices (§C2)', () => {
       });
       const above = await makeListingPrice(t, drug, province.code);
       const otherProduct = await makeListingPrice(t, other, city.code);
-      const done = await service.suspendListings(
-        [drug.id],
-        city.code,
-        '严重失信',
-        'credit_sanction',
-      );
+      const hold = {
+        productIds: [drug.id],
+        regionCode: city.code,
+        source: 'price_case' as const,
+        reference: 'PC2026-9001',
+        reason: '价格异常',
+      };
+      const done = await service.suspendListings(hold);
       expect(done.map((r) => r.id).sort()).toEqual([inCity.id, inCounty.id].sort());
       const statuses = await t
         .http()
@@ -558,18 +583,62 @@ describe('catalogue: listing prices (§C2)', () => {
       expect(byId.get(inCity.id)!.status).toBe('suspended');
       expect(byId.get(inCounty.id)).toMatchObject({
         status: 'suspended',
-        suspensionSource: 'credit_sanction',
-        suspensionReason: '严重失信',
+        suspensionSource: 'price_case',
+        suspensionReason: '价格异常',
+        suspensions: [{ source: 'price_case', reference: 'PC2026-9001', reason: '价格异常' }],
       });
       for (const id of [expired.id, above.id, otherProduct.id])
         expect(byId.get(id)!.status).toBe('active');
       const events = await auditOf(t, 'listing_price', inCounty.id);
       expect(events.map((e) => [e.action, e.actorId])).toEqual([['listing_price.suspended', '0']]);
+      // The same holder again changes nothing; another holder adds its own suspension, also to
+      // listings already suspended.
+      expect(await service.suspendListings({ ...hold, reason: 'again' })).toEqual([]);
+      const everywhere = await service.suspendListings({
+        productIds: [drug.id, other.id],
+        regionCode: null,
+        source: 'price_case',
+        reference: 'PC2026-9002',
+        reason: '全国',
+      });
+      expect(everywhere.map((r) => r.id).sort()).toEqual(
+        [inCity.id, inCounty.id, above.id, otherProduct.id].sort(),
+      );
+
+      // Lifting one holder leaves what the other holds.
+      const tx = t.app.get(TransactionRunner);
+      const first = await tx.run((manager) =>
+        service.reinstateListings(
+          { productIds: [drug.id], source: 'price_case', reference: 'PC2026-9001' },
+          { manager },
+        ),
+      );
+      expect(first.lifted.map((r) => r.id).sort()).toEqual([inCity.id, inCounty.id].sort());
+      expect(first.reinstated).toEqual([]);
+      const second = await tx.run((manager) =>
+        service.reinstateListings(
+          { productIds: [drug.id, other.id], source: 'price_case', reference: 'PC2026-9002' },
+          { manager },
+        ),
+      );
+      expect(second.reinstated.map((r) => r.id).sort()).toEqual(
+        [inCity.id, inCounty.id, above.id, otherProduct.id].sort(),
+      );
+      const after = await t
+        .http()
+        .get(list)
+        .query({ productId: drug.id, status: 'suspended' })
+        .set(officer)
+        .expect(200);
+      expect(after.body.total).toBe(0);
       expect(
-        await service.suspendListings([drug.id], city.code, 'again', 'credit_sanction'),
-      ).toEqual([]);
-      const everywhere = await service.suspendListings([drug.id, other.id], null, '全国', 'manual');
-      expect(everywhere.map((r) => r.id).sort()).toEqual([above.id, otherProduct.id].sort());
+        (await auditOf(t, 'listing_price', inCounty.id)).map((e) => [e.action, e.after.status]),
+      ).toEqual([
+        ['listing_price.suspended', 'suspended'],
+        ['listing_price.suspended', 'suspended'],
+        ['listing_price.suspension_lifted', 'suspended'],
+        ['listing_price.reinstated', 'active'],
+      ]);
     });
   });
 });

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Decimal } from '../../src/database/decimal';
 import { Organisation } from '../../src/modules/identity/organisations/organisation.entity';
 import { unitPriceOf } from '../../src/modules/catalog/listing-prices/domain/listing-rules';
+import { ListingPriceSuspension } from '../../src/modules/catalog/listing-prices/listing-price-suspension.entity';
 import { ListingPrice } from '../../src/modules/catalog/listing-prices/listing-price.entity';
 import { gs1CheckDigit } from '../../src/modules/catalog/products/domain/product-codes';
 import {
@@ -109,7 +110,7 @@ export async function makeListingPrice(
   const packPrice = opts.packPrice ?? '35.5';
   const now = new Date();
   const suspended = opts.status === 'suspended';
-  return t.dataSource.getRepository(ListingPrice).save({
+  const row = await t.dataSource.getRepository(ListingPrice).save({
     productId: product.id,
     regionCode,
     packPrice: new Decimal(packPrice),
@@ -123,4 +124,14 @@ export async function makeListingPrice(
     createdAt: now,
     updatedAt: now,
   });
+  if (suspended)
+    await t.dataSource.getRepository(ListingPriceSuspension).insert({
+      listingPriceId: row.id,
+      source: 'manual',
+      reference: null,
+      reason: 'test suspension',
+      createdBy: 'system',
+      createdAt: now,
+    });
+  return row;
 }

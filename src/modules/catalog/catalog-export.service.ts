@@ -63,7 +63,12 @@ const LISTING_COLUMNS: readonly ExportColumn<ListingPriceView>[] = [
   { header: '截止日期 Valid to', width: 12, value: (l) => l.validTo },
   { header: '状态 Status', width: 10, value: (l) => l.status },
   { header: '暂停原因 Suspension reason', width: 30, value: (l) => l.suspensionReason },
-  { header: '暂停来源 Suspension source', width: 16, value: (l) => l.suspensionSource },
+  {
+    header: '暂停来源 Suspension source',
+    width: 24,
+    // Every source in force, oldest first: a listing can be held by more than one.
+    value: (l) => l.suspensions.map((s) => s.source).join(', ') || null,
+  },
   { header: 'ID', width: 10, value: (l) => l.id },
 ];
 

@@ -26,6 +26,8 @@ export const CATALOG_ERRORS = {
   LISTING_PRICE_NOT_FOUND: 404,
   LISTING_ALREADY_SUSPENDED: 409,
   LISTING_NOT_SUSPENDED: 409,
+  // A price case or a credit sanction holds the listing: only that case or sanction lifts it.
+  LISTING_HELD: 409,
 } as const;
 
 export type CatalogErrorCode = keyof typeof CATALOG_ERRORS;

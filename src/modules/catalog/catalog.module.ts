@@ -6,6 +6,7 @@ import { ImportKindRegistry } from '../imports/import-kind.registry';
 import { CatalogExportService } from './catalog-export.service';
 import { ListingPriceImportKind } from './imports/listing-price-import.kind';
 import { ConsumableImportKind, DrugImportKind } from './imports/product-import.kinds';
+import { ListingPriceSuspension } from './listing-prices/listing-price-suspension.entity';
 import { ListingPrice } from './listing-prices/listing-price.entity';
 import { ListingPricesController } from './listing-prices/listing-prices.controller';
 import { ListingPricesService } from './listing-prices/listing-prices.service';
@@ -26,7 +27,10 @@ import { Product, ProductUdi } from './products/product.entity';
  * Regions are read (never written) to check listing regions and scopes.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Product, ProductUdi, ListingPrice, Region]), IdentityModule],
+  imports: [
+    TypeOrmModule.forFeature([Product, ProductUdi, ListingPrice, ListingPriceSuspension, Region]),
+    IdentityModule,
+  ],
   controllers: [
     DrugsController,
     ConsumablesController,

@@ -16,8 +16,13 @@ import {
   ParsedRow,
   RowProblem,
 } from '../../imports/import-kind';
-import { planNewListing, unitPriceOf } from '../listing-prices/domain/listing-rules';
+import {
+  planNewListing,
+  suspensionSummary,
+  unitPriceOf,
+} from '../listing-prices/domain/listing-rules';
 import { ListingPrice } from '../listing-prices/listing-price.entity';
+import { ListingPricesService } from '../listing-prices/listing-prices.service';
 import { Product } from '../products/product.entity';
 import {
   LISTING_PRICE_IMPORT_COLUMNS,
@@ -53,7 +58,8 @@ async function latestListings(
 
 /**
  * Listing prices from Excel: each row is a price change like `POST …/listing-prices`, closing the
- * row in force for its product and region; a suspension in force carries over.
+ * row in force for its product and region; the suspensions in force carry over, and a credit
+ * hold on the product suspends the new row, as through the API.
  */
 @Injectable()
 export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow> {
@@ -77,6 +83,7 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
     @InjectRepository(Region) private readonly regions: Repository<Region>,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly listings: ListingPricesService,
   ) {}
 
   allowed(actor: Actor): boolean {
@@ -148,8 +155,11 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
   async writeBatch(
     manager: EntityManager,
     rows: NumberedRow<ListingPriceImportRow>[],
+    ctx: ImportContext,
   ): Promise<void> {
-    const products = await this.productsByCode(manager, rows);
+    // Products first, as a listing created through the API: it orders the import against a
+    // credit hold being recorded or released on them.
+    const products = await this.productsByCode(manager, rows, true);
     const latest = await latestListings(
       manager,
       [...products.values()].map((p) => p.id),
@@ -158,7 +168,7 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
     );
     const now = this.clock.now();
     const closings = new Map<string, string[]>();
-    const values = rows.map(({ value }) => {
+    const planned = rows.map(({ value }) => {
       const product = products.get(value.productCode)!;
       const previous = latest.get(pairKey(product.id, value.regionCode)) ?? null;
       // Re-planned inside the transaction: a price listed since the check makes this throw and
@@ -169,7 +179,18 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
           ...(closings.get(plan.closeLatestOn) ?? []),
           previous.id,
         ]);
-      const carried = previous?.status === 'suspended' ? previous : null;
+      return { value, product, previous };
+    });
+    const suspensions = await this.listings.suspensionsOfNewListings(
+      manager,
+      planned.map(({ product, value, previous }) => ({
+        productId: product.id,
+        validTo: value.validTo,
+        previous,
+      })),
+    );
+    const values = planned.map(({ value, product }, i) => {
+      const { status, first } = suspensionSummary(suspensions[i]);
       return {
         productId: product.id,
         regionCode: value.regionCode,
@@ -177,10 +198,10 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
         unitPrice: new Decimal(unitPriceOf(value.packPrice, product.packSize ?? 1)),
         validFrom: value.validFrom,
         validTo: value.validTo,
-        status: carried ? ('suspended' as const) : ('active' as const),
-        suspendedAt: carried ? now : null,
-        suspensionReason: carried?.suspensionReason ?? null,
-        suspensionSource: carried?.suspensionSource ?? null,
+        status,
+        suspendedAt: first ? now : null,
+        suspensionReason: first?.reason ?? null,
+        suspensionSource: first?.source ?? null,
         createdAt: now,
         updatedAt: now,
       };
@@ -195,6 +216,24 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
           .execute();
     for (const chunk of chunks(values))
       await manager.createQueryBuilder().insert().into(ListingPrice).values(chunk).execute();
+    // The suspended rows' ids, by their unique key, for their suspension rows.
+    const held = values.flatMap((v, i) => (suspensions[i].length > 0 ? [{ v, i }] : []));
+    if (held.length === 0) return;
+    const inserted = await latestListings(
+      manager,
+      held.map(({ v }) => v.productId),
+      held.map(({ v }) => v.regionCode),
+      false,
+    );
+    await this.listings.recordNewListingSuspensions(
+      manager,
+      held.map(({ v, i }) => ({
+        listingId: inserted.get(pairKey(v.productId, v.regionCode))!.id,
+        open: suspensions[i],
+      })),
+      ctx.actor,
+      now,
+    );
   }
 
   async finish(manager: EntityManager, ctx: ImportContext, rowCount: number): Promise<void> {
@@ -210,10 +249,16 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
   private async productsByCode(
     manager: EntityManager,
     rows: NumberedRow<ListingPriceImportRow>[],
+    lock = false,
   ): Promise<Map<string, Product>> {
     const codes = [...new Set(rows.map((r) => r.value.productCode))];
     if (codes.length === 0) return new Map();
-    const found = await manager.getRepository(Product).findBy({ code: In(codes) });
+    const qb = manager
+      .getRepository(Product)
+      .createQueryBuilder('p')
+      .where('p.code IN (:...codes)', { codes })
+      .orderBy('p.id', 'ASC');
+    const found = await (lock ? forUpdate(qb) : qb).getMany();
     return new Map(found.map((p) => [p.code, p]));
   }
 }

@@ -5,7 +5,8 @@ import { ListingStatus, SuspensionSource } from './domain/listing-rules';
 /**
  * A listing price (挂网价) of a product in a region for a period (§C2). A price change is a new
  * row; an existing row only ever changes its end date (when a successor starts) and its
- * suspension fields.
+ * suspension fields, which summarise its ListingPriceSuspension rows: suspended while one is in
+ * force, showing the oldest.
  */
 @Entity('listing_prices')
 export class ListingPrice {

@@ -13,13 +13,17 @@ import { Region } from '../../identity/regions/region.entity';
 import { catalogError, throwIfProblems } from '../catalog.errors';
 import { isId, likePattern, ProductLookups } from '../products/product-lookups';
 import { Product } from '../products/product.entity';
+import { CreditListingHolds } from './credit-listing-holds';
 import {
   chinaDate,
+  checkManualReinstate,
+  checkManualSuspend,
   dateProblem,
   isActiveOn,
-  nextStatus,
+  OpenSuspension,
   parsePackPrice,
   planNewListing,
+  suspensionSummary,
   SuspensionSource,
   unitPriceOf,
 } from './domain/listing-rules';
@@ -30,6 +34,7 @@ import {
   ProductListingQuery,
   SuspendListingRequest,
 } from './dto/listing-price.dto';
+import { ListingPriceSuspension } from './listing-price-suspension.entity';
 import { ListingPrice } from './listing-price.entity';
 
 registerUniqueConstraint('uq_listing_prices__product_id__region_code__valid_from', {
@@ -45,7 +50,10 @@ const SORT_COLUMNS = {
   regionCode: 'l.regionCode',
 } as const;
 
-/** §C2 listing prices: price changes as new rows, suspension and the reads other contexts use. */
+/**
+ * §C2 listing prices: price changes as new rows; suspensions by source (by hand, price cases,
+ * credit sanctions), each lifted only by its own source; and the reads other contexts use.
+ */
 @Injectable()
 export class ListingPricesService {
   constructor(
@@ -56,12 +64,14 @@ export class ListingPricesService {
     @InjectRepository(ListingPrice) private readonly listings: Repository<ListingPrice>,
     @InjectRepository(Product) private readonly products: Repository<Product>,
     @InjectRepository(Region) private readonly regions: Repository<Region>,
+    private readonly creditHolds: CreditListingHolds,
   ) {}
 
   /**
    * Lists a product in a region from `validFrom`. The row currently in force for that product
-   * and region is closed the day before; a suspension in force carries over to the new price
-   * (a price change does not lift a sanction).
+   * and region is closed the day before; the suspensions in force on it carry over to the new
+   * price (a price change does not lift a case or a hand-made suspension), and a credit hold on
+   * the product (§K3) suspends the new row from the start.
    */
   async create(
     actor: Actor,
@@ -79,6 +89,7 @@ export class ListingPricesService {
     );
     const region = await this.regionInScope(actor, body.regionCode);
     const created = await this.tx.run(async (manager) => {
+      // The product lock also orders this against a credit hold being recorded or released.
       const product = await this.lookups.lockProduct(manager, null, productId);
       if (product.status !== 'active')
         throw catalogError(
@@ -111,7 +122,10 @@ export class ListingPricesService {
           after: listingAuditView(latest),
         });
       }
-      const carried = latest?.status === 'suspended' ? latest : null;
+      const [open] = await this.suspensionsOfNewListings(manager, [
+        { productId: product.id, validTo, previous: latest },
+      ]);
+      const { status, first } = suspensionSummary(open);
       const packPrice = (price as { value: string }).value;
       const row = await manager.getRepository(ListingPrice).save(
         manager.create(ListingPrice, {
@@ -121,20 +135,26 @@ export class ListingPricesService {
           unitPrice: new Decimal(unitPriceOf(packPrice, product.packSize ?? 1)),
           validFrom: body.validFrom,
           validTo,
-          status: carried ? 'suspended' : 'active',
-          suspendedAt: carried ? now : null,
-          suspensionReason: carried?.suspensionReason ?? null,
-          suspensionSource: carried?.suspensionSource ?? null,
+          status,
+          suspendedAt: first ? now : null,
+          suspensionReason: first?.reason ?? null,
+          suspensionSource: first?.source ?? null,
           createdAt: now,
           updatedAt: now,
         }),
       );
+      const rows = await this.recordNewListingSuspensions(
+        manager,
+        [{ listingId: row.id, open }],
+        actor,
+        now,
+      );
       await this.audit.record(manager, actor, 'listing_price.created', listingRef(row), {
-        after: listingAuditView(row),
+        after: { ...listingAuditView(row), suspensions: open.map(holderOf) },
       });
-      return { row, product };
+      return { row, product, rows };
     });
-    return ListingPriceView.of(created.row, created.product, region.name);
+    return ListingPriceView.of(created.row, created.product, region.name, created.rows);
   }
 
   /** Full history of one product's listings, newest first within each region. */
@@ -192,12 +212,26 @@ export class ListingPricesService {
     return qb.orderBy(SORT_COLUMNS[query.sort], direction).addOrderBy('l.id', direction);
   }
 
+  /** A manual suspension: one per listing, alongside whatever else holds it. */
   async suspend(actor: Actor, id: string, body: SuspendListingRequest): Promise<ListingPriceView> {
-    return this.transition(actor, id, 'suspend', body);
+    return this.manually(actor, id, async (manager, row, open, now) => {
+      checkManualSuspend(open, row.id);
+      await this.addSuspension(
+        manager,
+        [row],
+        { source: 'manual', reference: null, reason: body.reason.trim() },
+        actor,
+        now,
+      );
+    });
   }
 
+  /** Lifts the manual suspension, only if nothing else holds the listing (else 409). */
   async reinstate(actor: Actor, id: string): Promise<ListingPriceView> {
-    return this.transition(actor, id, 'reinstate', null);
+    return this.manually(actor, id, async (manager, row, open, now) => {
+      checkManualReinstate(open, row.id);
+      await this.liftSuspensions(manager, open, actor, now);
+    });
   }
 
   /**
@@ -229,171 +263,312 @@ export class ListingPricesService {
   }
 
   /**
-   * Suspends every active listing of these products that has not ended yet, in a region's
-   * subtree or (regionCode null) everywhere: credit sanctions (§K3) and price cases (§M6).
-   * Runs in the caller's transaction when one is given. Returns the rows it suspended.
+   * Locks these products' rows, in id order. Listing creation locks its product first, so a
+   * context that records or releases a hold on products (credit, §K3) and locks them first is
+   * ordered against it: a listing is created either before the hold (and suspended with the
+   * others) or after it (and sees it).
+   */
+  async lockProducts(manager: EntityManager, productIds: string[]): Promise<void> {
+    const ids = [...new Set(productIds)].filter(isId).sort(byId);
+    for (const chunk of chunked(ids))
+      await forUpdate(
+        manager
+          .getRepository(Product)
+          .createQueryBuilder('p')
+          .select('p.id')
+          .where('p.id IN (:...ids)', { ids: chunk })
+          .orderBy('p.id', 'ASC'),
+      ).getMany();
+  }
+
+  /**
+   * Suspends, on behalf of `hold.source` and `hold.reference` (a price case §M6, a credit rating
+   * §K3), every listing of these products that has not ended, in a region's subtree or
+   * (regionCode null) everywhere. A listing another source already suspends gets this hold too,
+   * so it stays suspended until both let go. Repeating the call changes nothing. Runs in the
+   * caller's transaction when one is given. Returns the listings that got the hold now.
    */
   async suspendListings(
-    productIds: string[],
-    regionCode: string | null,
-    reason: string,
-    source: SuspensionSource,
+    hold: {
+      productIds: string[];
+      regionCode: string | null;
+      source: Exclude<SuspensionSource, 'manual'>;
+      reference: string;
+      reason: string;
+    },
     opts: { actor?: Actor | typeof SYSTEM; manager?: EntityManager } = {},
   ): Promise<ListingPrice[]> {
-    const ids = [...new Set(productIds)].filter(isId);
+    const ids = [...new Set(hold.productIds)].filter(isId);
     if (ids.length === 0) return [];
     const work = async (manager: EntityManager) => {
+      await this.lockProducts(manager, ids);
+      const now = this.clock.now();
       const qb = manager
         .getRepository(ListingPrice)
         .createQueryBuilder('l')
         .where('l.productId IN (:...ids)', { ids })
-        .andWhere("l.status = 'active'")
-        .andWhere('(l.validTo IS NULL OR l.validTo >= :today)', {
-          today: chinaDate(this.clock.now()),
-        });
-      if (regionCode !== null) {
-        const region = await manager.getRepository(Region).findOneBy({ code: regionCode });
+        .andWhere('(l.validTo IS NULL OR l.validTo >= :today)', { today: chinaDate(now) });
+      if (hold.regionCode !== null) {
+        const region = await manager.getRepository(Region).findOneBy({ code: hold.regionCode });
         if (!region)
-          throw catalogError('REGION_NOT_FOUND', `Region ${regionCode} not found`, { regionCode });
+          throw catalogError('REGION_NOT_FOUND', `Region ${hold.regionCode} not found`, {
+            regionCode: hold.regionCode,
+          });
         qb.andWhere(
           `l.regionCode IN (SELECT r.code FROM regions r WHERE r.path LIKE :rpath ESCAPE '!')`,
           { rpath: likePattern(region.path, 'prefix') },
         );
       }
       const rows = await forUpdate(qb.orderBy('l.id', 'ASC')).getMany();
-      if (rows.length === 0) return rows;
-      const now = this.clock.now();
-      await manager
-        .getRepository(ListingPrice)
-        .createQueryBuilder()
-        .update()
-        .set({
-          status: 'suspended',
-          suspendedAt: now,
-          suspensionReason: reason,
-          suspensionSource: source,
-          updatedAt: now,
-        })
-        .where('id IN (:...rowIds)', { rowIds: rows.map((r) => r.id) })
-        .execute();
-      for (const row of rows) {
-        const before = listingAuditView(row);
-        Object.assign(row, {
-          status: 'suspended',
-          suspendedAt: now,
-          suspensionReason: reason,
-          suspensionSource: source,
-          updatedAt: now,
-        });
-        await this.audit.record(
-          manager,
-          opts.actor ?? SYSTEM,
-          'listing_price.suspended',
-          listingRef(row),
-          {
-            before,
-            after: listingAuditView(row),
-          },
-        );
-      }
-      return rows;
+      const open = await this.openSuspensions(
+        manager,
+        rows.map((r) => r.id),
+      );
+      const fresh = rows.filter(
+        (r) =>
+          !(open.get(r.id) ?? []).some(
+            (s) => s.source === hold.source && s.reference === hold.reference,
+          ),
+      );
+      await this.addSuspension(
+        manager,
+        fresh,
+        { source: hold.source, reference: hold.reference, reason: hold.reason },
+        opts.actor ?? SYSTEM,
+        now,
+      );
+      return fresh;
     };
     return opts.manager ? work(opts.manager) : this.tx.run(work);
   }
 
   /**
-   * Reinstates the suspended listings of these products that were suspended from `source` with
-   * exactly `reason` — those one sanction or case suspended, including rows a price change
-   * carried the suspension over to — and leaves any other suspension alone. Runs in the
-   * caller's transaction. Returns the rows it reinstated.
+   * Lifts what `source` and `reference` hold on these products' listings — including rows a
+   * price change carried the hold over to — and leaves every other suspension alone: a listing
+   * becomes active only when nothing holds it any more. Runs in the caller's transaction.
+   * Returns the listings it lifted the hold from, and those of them now active.
    */
   async reinstateListings(
-    productIds: string[],
-    reason: string,
-    source: SuspensionSource,
+    hold: { productIds: string[]; source: Exclude<SuspensionSource, 'manual'>; reference: string },
     opts: { actor?: Actor | typeof SYSTEM; manager: EntityManager },
-  ): Promise<ListingPrice[]> {
-    const ids = [...new Set(productIds)].filter(isId);
-    if (ids.length === 0) return [];
+  ): Promise<{ lifted: ListingPrice[]; reinstated: ListingPrice[] }> {
+    const ids = [...new Set(hold.productIds)].filter(isId);
+    if (ids.length === 0) return { lifted: [], reinstated: [] };
     const manager = opts.manager;
-    const rows = await forUpdate(
-      manager
-        .getRepository(ListingPrice)
-        .createQueryBuilder('l')
-        .where('l.productId IN (:...ids)', { ids })
-        .andWhere("l.status = 'suspended'")
-        .andWhere('l.suspensionSource = :source AND l.suspensionReason = :reason', {
-          source,
-          reason,
-        })
-        .orderBy('l.id', 'ASC'),
-    ).getMany();
-    if (rows.length === 0) return rows;
-    const now = this.clock.now();
-    const cleared = {
-      status: 'active' as const,
-      suspendedAt: null,
-      suspensionReason: null,
-      suspensionSource: null,
-      updatedAt: now,
-    };
-    await manager
-      .getRepository(ListingPrice)
-      .createQueryBuilder()
-      .update()
-      .set(cleared)
-      .where('id IN (:...rowIds)', { rowIds: rows.map((r) => r.id) })
-      .execute();
-    for (const row of rows) {
-      const before = listingAuditView(row);
-      Object.assign(row, cleared);
-      await this.audit.record(
-        manager,
-        opts.actor ?? SYSTEM,
-        'listing_price.reinstated',
-        listingRef(row),
-        { before, after: listingAuditView(row) },
-      );
-    }
-    return rows;
+    await this.lockProducts(manager, ids);
+    const held = await manager
+      .getRepository(ListingPriceSuspension)
+      .createQueryBuilder('s')
+      .innerJoin(ListingPrice, 'l', 'l.id = s.listingPriceId')
+      .where('l.productId IN (:...ids)', { ids })
+      .andWhere('s.source = :source AND s.reference = :reference', {
+        source: hold.source,
+        reference: hold.reference,
+      })
+      .andWhere('s.liftedAt IS NULL')
+      .orderBy('s.id', 'ASC')
+      .getMany();
+    return this.liftSuspensions(manager, held, opts.actor ?? SYSTEM, this.clock.now());
   }
 
-  private async transition(
+  /** The suspensions in force on these listings, oldest first, by listing id. */
+  async openSuspensions(
+    manager: EntityManager,
+    listingIds: string[],
+  ): Promise<Map<string, ListingPriceSuspension[]>> {
+    const out = new Map<string, ListingPriceSuspension[]>();
+    for (const chunk of chunked([...new Set(listingIds)])) {
+      const rows = await manager
+        .getRepository(ListingPriceSuspension)
+        .createQueryBuilder('s')
+        .where('s.listingPriceId IN (:...ids)', { ids: chunk })
+        .andWhere('s.liftedAt IS NULL')
+        .orderBy('s.id', 'ASC')
+        .getMany();
+      for (const r of rows) out.set(r.listingPriceId, [...(out.get(r.listingPriceId) ?? []), r]);
+    }
+    return out;
+  }
+
+  /**
+   * The suspensions new listing rows start with (§C2, §K3), one list per item: those in force
+   * on the row they follow in the same product and region, except credit holds, plus the
+   * product's credit hold if there is one and the row has not already ended — the credit context
+   * is the authority on its holds. The products must be locked by the caller.
+   */
+  async suspensionsOfNewListings(
+    manager: EntityManager,
+    items: { productId: string; validTo: string | null; previous: ListingPrice | null }[],
+  ): Promise<OpenSuspension[][]> {
+    const previous = await this.openSuspensions(
+      manager,
+      items.flatMap((i) => (i.previous ? [i.previous.id] : [])),
+    );
+    const holds = await this.creditHolds.holdsOn(manager, [
+      ...new Set(items.map((i) => i.productId)),
+    ]);
+    const today = chinaDate(this.clock.now());
+    return items.map((item) => {
+      const open: OpenSuspension[] = (item.previous ? (previous.get(item.previous.id) ?? []) : [])
+        .filter((s) => s.source !== 'credit_sanction')
+        .map((s) => ({ source: s.source, reference: s.reference, reason: s.reason }));
+      const hold = holds.get(item.productId);
+      if (hold && (item.validTo === null || item.validTo >= today))
+        open.push({ source: 'credit_sanction', reference: hold.ratingId, reason: hold.reason });
+      return open;
+    });
+  }
+
+  /** Writes the suspension rows new listing rows start with (their status is already set). */
+  async recordNewListingSuspensions(
+    manager: EntityManager,
+    listings: { listingId: string; open: OpenSuspension[] }[],
+    actor: Actor | typeof SYSTEM,
+    now: Date,
+  ): Promise<ListingPriceSuspension[]> {
+    const values = listings.flatMap(({ listingId, open }) =>
+      open.map((s) => suspensionRow(listingId, s, actor, now)),
+    );
+    for (const chunk of chunked(values))
+      await manager.getRepository(ListingPriceSuspension).insert(chunk);
+    return values.map((v) => manager.create(ListingPriceSuspension, v));
+  }
+
+  /**
+   * Adds one suspension to listings locked by the caller; an active listing becomes suspended
+   * and shows it, a suspended one keeps showing its oldest. Audited per listing.
+   */
+  private async addSuspension(
+    manager: EntityManager,
+    rows: ListingPrice[],
+    suspension: OpenSuspension,
+    actor: Actor | typeof SYSTEM,
+    now: Date,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    for (const chunk of chunked(rows))
+      await manager
+        .getRepository(ListingPriceSuspension)
+        .insert(chunk.map((r) => suspensionRow(r.id, suspension, actor, now)));
+    const activated = rows.filter((r) => r.status === 'active');
+    const shown = {
+      status: 'suspended' as const,
+      suspendedAt: now,
+      suspensionReason: suspension.reason,
+      suspensionSource: suspension.source,
+      updatedAt: now,
+    };
+    for (const chunk of chunked(activated))
+      await manager
+        .getRepository(ListingPrice)
+        .createQueryBuilder()
+        .update()
+        .set(shown)
+        .where('id IN (:...rowIds)', { rowIds: chunk.map((r) => r.id) })
+        .execute();
+    for (const row of rows) {
+      const before = listingAuditView(row);
+      if (row.status === 'active') Object.assign(row, shown);
+      await this.audit.record(manager, actor, 'listing_price.suspended', listingRef(row), {
+        before,
+        after: { ...listingAuditView(row), suspension: holderOf(suspension) },
+      });
+    }
+  }
+
+  /**
+   * Lifts these suspension rows and brings their listings in line: active when nothing else
+   * holds them, else showing the oldest suspension left. Audited per listing.
+   */
+  private async liftSuspensions(
+    manager: EntityManager,
+    lifting: ListingPriceSuspension[],
+    actor: Actor | typeof SYSTEM,
+    now: Date,
+  ): Promise<{ lifted: ListingPrice[]; reinstated: ListingPrice[] }> {
+    if (lifting.length === 0) return { lifted: [], reinstated: [] };
+    const listingIds = [...new Set(lifting.map((s) => s.listingPriceId))].sort(byId);
+    const listings: ListingPrice[] = [];
+    for (const chunk of chunked(listingIds))
+      listings.push(
+        ...(await forUpdate(
+          manager
+            .getRepository(ListingPrice)
+            .createQueryBuilder('l')
+            .where('l.id IN (:...ids)', { ids: chunk })
+            .orderBy('l.id', 'ASC'),
+        ).getMany()),
+      );
+    const liftedBy = actorId(actor);
+    for (const chunk of chunked(lifting))
+      await manager
+        .getRepository(ListingPriceSuspension)
+        .createQueryBuilder()
+        .update()
+        .set({ liftedAt: now, liftedBy })
+        .where('id IN (:...ids)', { ids: chunk.map((s) => s.id) })
+        .execute();
+    const left = await this.openSuspensions(manager, listingIds);
+    const reinstated: ListingPrice[] = [];
+    for (const row of listings) {
+      const before = listingAuditView(row);
+      const { status, first } = suspensionSummary(left.get(row.id) ?? []);
+      Object.assign(row, {
+        status,
+        suspendedAt: first ? row.suspendedAt : null,
+        suspensionReason: first?.reason ?? null,
+        suspensionSource: first?.source ?? null,
+        updatedAt: now,
+      });
+      await manager.getRepository(ListingPrice).save(row);
+      if (status === 'active') reinstated.push(row);
+      await this.audit.record(
+        manager,
+        actor,
+        status === 'active' ? 'listing_price.reinstated' : 'listing_price.suspension_lifted',
+        listingRef(row),
+        {
+          before,
+          after: {
+            ...listingAuditView(row),
+            lifted: lifting.filter((s) => s.listingPriceId === row.id).map(holderOf),
+          },
+        },
+      );
+    }
+    return { lifted: listings, reinstated };
+  }
+
+  /** A manual suspend or reinstate: lock the listing, check scope, do the work, answer. */
+  private async manually(
     actor: Actor,
     id: string,
-    action: 'suspend' | 'reinstate',
-    body: SuspendListingRequest | null,
+    work: (
+      manager: EntityManager,
+      row: ListingPrice,
+      open: ListingPriceSuspension[],
+      now: Date,
+    ) => Promise<void>,
   ): Promise<ListingPriceView> {
     const result = await this.tx.run(async (manager) => {
-      const row = isId(id)
+      const found = isId(id)
         ? await forUpdate(
             manager.getRepository(ListingPrice).createQueryBuilder('l').where('l.id = :id', { id }),
           ).getOne()
         : null;
-      const region = row
-        ? await manager.getRepository(Region).findOneBy({ code: row.regionCode })
+      const region = found
+        ? await manager.getRepository(Region).findOneBy({ code: found.regionCode })
         : null;
-      if (!row || !region || !regionInScope(actor, region.path))
+      if (!found || !region || !regionInScope(actor, region.path))
         throw catalogError('LISTING_PRICE_NOT_FOUND', `Listing price ${id} not found`, { id });
-      const before = listingAuditView(row);
-      row.status = nextStatus(row.status, action, row.id);
-      const now = this.clock.now();
-      row.suspendedAt = body ? now : null;
-      row.suspensionReason = body ? body.reason.trim() : null;
-      row.suspensionSource = body ? body.source : null;
-      row.updatedAt = now;
-      await manager.getRepository(ListingPrice).save(row);
-      await this.audit.record(
-        manager,
-        actor,
-        action === 'suspend' ? 'listing_price.suspended' : 'listing_price.reinstated',
-        listingRef(row),
-        { before, after: listingAuditView(row) },
-      );
+      const open = (await this.openSuspensions(manager, [found.id])).get(found.id) ?? [];
+      await work(manager, found, open, this.clock.now());
+      const row = await manager.getRepository(ListingPrice).findOneByOrFail({ id: found.id });
       const product = await manager.getRepository(Product).findOneByOrFail({ id: row.productId });
-      return { row, product, regionName: region.name };
+      const left = (await this.openSuspensions(manager, [row.id])).get(row.id) ?? [];
+      return { row, product, regionName: region.name, left };
     });
-    return ListingPriceView.of(result.row, result.product, result.regionName);
+    return ListingPriceView.of(result.row, result.product, result.regionName, result.left);
   }
 
   /** The region of a listing write: it must exist and lie in the actor's scope (else 404). */
@@ -416,10 +591,19 @@ export class ListingPricesService {
     const regions = await this.regions.findBy({
       code: In([...new Set(rows.map((r) => r.regionCode))]),
     });
+    const open = await this.openSuspensions(
+      this.listings.manager,
+      rows.filter((r) => r.status === 'suspended').map((r) => r.id),
+    );
     const productById = new Map(products.map((p) => [p.id, p]));
     const regionName = new Map(regions.map((r) => [r.code, r.name]));
     return rows.map((r) =>
-      ListingPriceView.of(r, productById.get(r.productId)!, regionName.get(r.regionCode) ?? null),
+      ListingPriceView.of(
+        r,
+        productById.get(r.productId)!,
+        regionName.get(r.regionCode) ?? null,
+        open.get(r.id) ?? [],
+      ),
     );
   }
 }
@@ -441,4 +625,42 @@ export function listingAuditView(l: ListingPrice): Record<string, unknown> {
     suspensionReason: l.suspensionReason,
     suspensionSource: l.suspensionSource,
   };
+}
+
+/** How a suspension names its holder in audit records. */
+function holderOf(s: OpenSuspension): { source: SuspensionSource; reference: string | null } {
+  return { source: s.source, reference: s.reference };
+}
+
+function actorId(actor: Actor | typeof SYSTEM): string {
+  return actor === SYSTEM ? SYSTEM : actor.id;
+}
+
+function suspensionRow(
+  listingPriceId: string,
+  s: OpenSuspension,
+  actor: Actor | typeof SYSTEM,
+  now: Date,
+) {
+  return {
+    listingPriceId,
+    source: s.source,
+    reference: s.reference,
+    reason: s.reason,
+    createdBy: actorId(actor),
+    createdAt: now,
+    liftedBy: null,
+    liftedAt: null,
+  };
+}
+
+function byId(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Bounded IN lists and multi-row inserts. */
+function chunked<T>(items: T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

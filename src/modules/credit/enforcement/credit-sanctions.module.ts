@@ -1,12 +1,19 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EntityManager } from 'typeorm';
+import { forUpdate } from '../../../database/dialect';
 import { CatalogModule } from '../../catalog/catalog.module';
+import {
+  CreditListingHold,
+  CreditListingHolds,
+} from '../../catalog/listing-prices/credit-listing-holds';
 import { CreditBar, SupplyCreditBars } from '../../execution/orders/credit-bars';
 import { BiddingBar, CreditCheck } from '../../procurement/bids/credit-check';
 import { CreditCase, CreditCaseProduct } from '../cases/credit-case.entity';
 import { CreditRating } from '../ratings/credit-rating.entity';
 import { CreditScheme, CreditSchemeActivation } from '../ratings/credit-scheme.entity';
 import { SchemesService } from '../ratings/schemes.service';
+import { ListingHold } from './listing-hold.entity';
 import { describeSanction, SanctionQueries } from './sanction-queries.service';
 
 /** Procurement's §P4 port: the bidding suspensions of credit ratings in force. */
@@ -53,8 +60,34 @@ export class CreditSupplyBars extends SupplyCreditBars {
 }
 
 /**
+ * The catalogue's §K3 port: the listing holds credit has recorded (ListingEnforcement keeps them
+ * in line with the ratings in force), so a listing created under one starts suspended.
+ */
+@Injectable()
+export class CreditHoldsOnListings extends CreditListingHolds {
+  async holdsOn(
+    manager: EntityManager,
+    productIds: string[],
+  ): Promise<Map<string, CreditListingHold>> {
+    const ids = [...new Set(productIds)].filter((id) => /^\d{1,18}$/.test(id));
+    if (ids.length === 0) return new Map();
+    // Locking: a hold committed since the caller's snapshot is seen (the catalogue reads this
+    // under its product locks, which ListingEnforcement takes before touching holds).
+    const rows = await forUpdate(
+      manager
+        .getRepository(ListingHold)
+        .createQueryBuilder('h')
+        .where('h.productId IN (:...ids)', { ids })
+        .orderBy('h.productId', 'ASC'),
+    ).getMany();
+    return new Map(rows.map((h) => [h.productId, { ratingId: h.ratingId, reason: h.reason }]));
+  }
+}
+
+/**
  * Binds the ports through which §K3 sanctions bite in other contexts: procurement's CreditCheck
- * (bidding) and execution's SupplyCreditBars (ordering, distribution). Global, because those
+ * (bidding), execution's SupplyCreditBars (ordering, distribution) and the catalogue's
+ * CreditListingHolds (listing). Global, because those
  * contexts cannot import credit — credit reads them — so, as with PurchaseHistoryModule, the
  * binding lives with the provider. Also provides the scheme store the rest of credit uses.
  */
@@ -68,6 +101,7 @@ export class CreditSupplyBars extends SupplyCreditBars {
       CreditRating,
       CreditCase,
       CreditCaseProduct,
+      ListingHold,
     ]),
   ],
   providers: [
@@ -75,7 +109,8 @@ export class CreditSupplyBars extends SupplyCreditBars {
     SanctionQueries,
     { provide: CreditCheck, useClass: CreditBiddingCheck },
     { provide: SupplyCreditBars, useClass: CreditSupplyBars },
+    { provide: CreditListingHolds, useClass: CreditHoldsOnListings },
   ],
-  exports: [SchemesService, SanctionQueries, CreditCheck, SupplyCreditBars],
+  exports: [SchemesService, SanctionQueries, CreditCheck, SupplyCreditBars, CreditListingHolds],
 })
 export class CreditSanctionsModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { Actor } from '../../../common/auth/actor';
 import { forUpdate } from '../../../database/dialect';
 import { SYSTEM } from '../../audit/audit.service';
@@ -9,7 +9,7 @@ import { CreditRating } from '../ratings/credit-rating.entity';
 import { ListingHold } from './listing-hold.entity';
 import { ActiveSanction, SanctionQueries } from './sanction-queries.service';
 
-/** The suspension reason written on the listings one rating suspends: it names the rating. */
+/** The suspension reason written on the listings one rating holds: it names the rating. */
 export function holdReason(rating: CreditRating, caseCode: string): string {
   return `§K3 credit sanction: rating ${rating.id} of case ${caseCode}`;
 }
@@ -17,9 +17,10 @@ export function holdReason(rating: CreditRating, caseCode: string): string {
 /**
  * §K3 listing suspensions follow the ratings in force. `reconcile` brings one supplier's
  * listings in line with its ratings, inside the caller's transaction: products a rating in force
- * covers get their active listings suspended (source `credit_sanction`, reason naming the
- * rating) and a hold recorded; holds no rating covers any more are released by reinstating
- * exactly the listings suspended with their reason. Rating, repair and lapse all call it, and a
+ * covers get a hold recorded and their listings suspended through the catalogue (source
+ * `credit_sanction`, reference the rating), whatever else already suspends them; holds no rating
+ * covers any more are released, which lifts only that rating's suspensions — a listing a price
+ * case or an officer also suspended stays suspended. Rating, repair and lapse all call it, and a
  * second call changes nothing, so it is safe to repeat.
  */
 @Injectable()
@@ -46,6 +47,10 @@ export class ListingEnforcement {
         s.productIds === null ? await this.catalog.productIdsOf(supplierId, m) : [...s.productIds];
       for (const p of products) if (!desired.has(p)) desired.set(p, s);
     }
+    // The products before the holds, as a listing being created locks its product before it
+    // reads the holds: the two are ordered, and the listing cannot slip between them.
+    const known = await m.getRepository(ListingHold).findBy({ supplierId });
+    await this.listings.lockProducts(m, [...desired.keys(), ...known.map((h) => h.productId)]);
     const holds = await forUpdate(
       m
         .getRepository(ListingHold)
@@ -53,21 +58,17 @@ export class ListingEnforcement {
         .where('h.supplierId = :sid', { sid: supplierId })
         .orderBy('h.id', 'ASC'),
     ).getMany();
-    let reinstated = 0;
     const kept = new Set<string>();
+    const released = new Map<string, string[]>();
     for (const hold of holds) {
-      if (desired.get(hold.productId)?.rating.id === hold.ratingId) {
-        kept.add(hold.productId);
-        continue;
-      }
-      reinstated += (
-        await this.listings.reinstateListings([hold.productId], hold.reason, 'credit_sanction', {
-          actor,
-          manager: m,
-        })
-      ).length;
-      await m.getRepository(ListingHold).delete({ id: hold.id });
+      if (desired.get(hold.productId)?.rating.id === hold.ratingId) kept.add(hold.productId);
+      else released.set(hold.ratingId, [...(released.get(hold.ratingId) ?? []), hold.productId]);
     }
+    const gone = holds.filter((h) => !kept.has(h.productId));
+    if (gone.length > 0)
+      await m.getRepository(ListingHold).delete({ id: In(gone.map((h) => h.id)) });
+    // The new holds before the old ones let go: a listing handed on from one rating to the next
+    // is never active in between.
     const byRating = new Map<ActiveSanction, string[]>();
     for (const [p, s] of desired) byRating.set(s, [...(byRating.get(s) ?? []), p]);
     let suspended = 0;
@@ -84,14 +85,28 @@ export class ListingEnforcement {
             createdAt: now,
           })),
         );
-      // Also for kept holds: a listing created since the last call is suspended now.
+      // Also for kept holds: a listing the hold missed is suspended now.
       suspended += (
-        await this.listings.suspendListings(products, null, reason, 'credit_sanction', {
-          actor,
-          manager: m,
-        })
+        await this.listings.suspendListings(
+          {
+            productIds: products,
+            regionCode: null,
+            source: 'credit_sanction',
+            reference: s.rating.id,
+            reason,
+          },
+          { actor, manager: m },
+        )
       ).length;
     }
+    let reinstated = 0;
+    for (const [ratingId, productIds] of released)
+      reinstated += (
+        await this.listings.reinstateListings(
+          { productIds, source: 'credit_sanction', reference: ratingId },
+          { actor, manager: m },
+        )
+      ).reinstated.length;
     return { suspended, reinstated };
   }
 }

@@ -2,8 +2,9 @@ import { Column, Entity } from 'typeorm';
 import { idColumn, PrimaryId } from '../../../database/decimal';
 
 /**
- * A product whose listings a credit rating holds suspended (§K3), with the exact suspension
- * reason written on them: lifting the hold reinstates only listings suspended with that reason.
+ * A product whose listings a credit rating holds suspended (§K3), with the suspension reason
+ * written on them. The catalogue reads these (CreditListingHolds) to suspend a listing created
+ * under a hold; releasing one lifts only that rating's suspensions.
  */
 @Entity('credit_listing_holds')
 export class ListingHold {

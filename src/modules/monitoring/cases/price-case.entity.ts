@@ -85,6 +85,8 @@ export const STEP_KINDS = [
   'interview',
   'investigation',
   'outcome',
+  // After a listing_suspended outcome: the case lets go of the listings it suspended.
+  'suspension_lifted',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 

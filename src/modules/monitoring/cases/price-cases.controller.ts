@@ -9,6 +9,7 @@ import {
   InquiryRequest,
   InterviewRequest,
   InvestigationRequest,
+  LiftSuspensionRequest,
   OpenCaseRequest,
   OutcomeRequest,
   ReplyRequest,
@@ -128,5 +129,21 @@ export class PriceCasesController {
     @Body() body: OutcomeRequest,
   ): Promise<CaseDetailView> {
     return this.cases.decide(actor, code, body);
+  }
+
+  @Post(':code/lift-suspension')
+  @HttpCode(200)
+  @Roles('pricing_analyst')
+  @ApiOperation({
+    summary:
+      'Lift the listing suspension the case’s outcome decided; listings another source still suspends (a credit sanction, an officer) stay suspended',
+  })
+  @ApiOkResponse({ type: CaseDetailView })
+  liftSuspension(
+    @CurrentActor() actor: Actor,
+    @Param('code') code: string,
+    @Body() body: LiftSuspensionRequest,
+  ): Promise<CaseDetailView> {
+    return this.cases.liftSuspension(actor, code, body);
   }
 }

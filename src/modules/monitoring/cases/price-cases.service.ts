@@ -32,6 +32,7 @@ import {
   InquiryRequest,
   InterviewRequest,
   InvestigationRequest,
+  LiftSuspensionRequest,
   OpenCaseRequest,
   OutcomeRequest,
   ReplyRequest,
@@ -222,10 +223,13 @@ export class PriceCases {
         if (body.regionCode)
           await this.scope.assertRegionInScope(actor, body.regionCode, { manager: m });
         const rows = await this.listings.suspendListings(
-          productIds,
-          region,
-          `price case ${kase.code}: ${note}`.slice(0, 500),
-          'price_case',
+          {
+            productIds,
+            regionCode: region,
+            source: 'price_case',
+            reference: kase.code,
+            reason: `price case ${kase.code}: ${note}`.slice(0, 500),
+          },
           { actor, manager: m },
         );
         details = {
@@ -265,6 +269,62 @@ export class PriceCases {
         `case ${kase.code}: ${body.outcome}`,
       );
     });
+  }
+
+  /**
+   * Ends the listing suspension a `listing_suspended` outcome decided, once: only this case's
+   * suspensions are lifted through the catalogue, so a listing a credit sanction (§K3) or an
+   * officer also suspends stays suspended. A step of the enforcement record; the case stays
+   * closed.
+   */
+  async liftSuspension(
+    actor: Actor,
+    code: string,
+    body: LiftSuspensionRequest,
+  ): Promise<CaseDetailView> {
+    await this.tx.run(async (m) => {
+      const kase = await this.queries.visible(actor, code, m, true);
+      const steps = await m
+        .getRepository(PriceCaseStep)
+        .find({ where: { caseId: kase.id }, order: { id: 'ASC' } });
+      const outcome = steps.find((s) => s.kind === 'outcome');
+      if (kase.outcome !== 'listing_suspended' || !outcome)
+        throw monitoringError(
+          'CASE_STATE_CONFLICT',
+          `Case ${kase.code} suspended no listings (outcome: ${kase.outcome ?? 'not decided'}); there is nothing to lift`,
+          { code: kase.code, outcome: kase.outcome },
+        );
+      if (steps.some((s) => s.kind === 'suspension_lifted'))
+        throw monitoringError(
+          'CASE_STATE_CONFLICT',
+          `Case ${kase.code}: its listing suspension was already lifted`,
+          { code: kase.code },
+        );
+      const decided = JSON.parse(outcome.details) as { productIds?: string[] };
+      const { lifted, reinstated } = await this.listings.reinstateListings(
+        { productIds: decided.productIds ?? [], source: 'price_case', reference: kase.code },
+        { actor, manager: m },
+      );
+      const active = new Set(reinstated.map((r) => r.id));
+      const before = { status: kase.status, version: kase.version };
+      kase.version += 1;
+      kase.updatedAt = this.clock.now();
+      await m.getRepository(PriceCase).save(kase);
+      await this.step(m, actor, kase, 'suspension_lifted', body.note.trim(), {
+        liftedListingIds: lifted.map((r) => r.id),
+        reinstatedListingIds: [...active],
+        // Held by another source (a credit sanction, an officer): still suspended.
+        stillSuspendedListingIds: lifted.filter((r) => !active.has(r.id)).map((r) => r.id),
+      });
+      await this.audit.record(
+        m,
+        actor,
+        'price_case.suspension_lifted',
+        { type: 'price_case', id: kase.id },
+        { before, after: { code: kase.code, status: kase.status, version: kase.version } },
+      );
+    });
+    return this.queries.detail(actor, code);
   }
 
   /** Lock, check the transition, do the step's work, save the new status, audit. */

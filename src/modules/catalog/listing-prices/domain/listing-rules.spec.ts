@@ -1,12 +1,15 @@
 import { DomainError } from '../../../../common/errors/domain-error';
 import {
   addDays,
+  checkManualReinstate,
+  checkManualSuspend,
   chinaDate,
   isActiveOn,
   isBusinessDate,
-  nextStatus,
+  OpenSuspension,
   parsePackPrice,
   planNewListing,
+  suspensionSummary,
   unitPriceOf,
 } from './listing-rules';
 
@@ -151,14 +154,56 @@ describe('planNewListing', () => {
   });
 });
 
-describe('suspension transitions', () => {
+describe('suspensions by source', () => {
+  const manual: OpenSuspension = { source: 'manual', reference: null, reason: '企业申请' };
+  const kase: OpenSuspension = { source: 'price_case', reference: 'PC2026-0001', reason: 'x' };
+  const credit: OpenSuspension = { source: 'credit_sanction', reference: '7', reason: 'y' };
+
   it.each([
-    ['active', 'suspend', 'suspended', null],
-    ['suspended', 'reinstate', 'active', null],
-    ['suspended', 'suspend', null, 'CATALOG.LISTING_ALREADY_SUSPENDED'],
-    ['active', 'reinstate', null, 'CATALOG.LISTING_NOT_SUSPENDED'],
-  ] as const)('%s + %s → %s %s', (from, action, to, error) => {
-    if (error) expect(codeOf(() => nextStatus(from, action, '1'))).toBe(error);
-    else expect(nextStatus(from, action, '1')).toBe(to);
+    [[], 'active', null],
+    [[kase], 'suspended', kase],
+    [[credit, manual], 'suspended', credit],
+  ] as const)('%j → %s showing %j', (open, status, first) => {
+    expect(suspensionSummary(open)).toEqual({ status, first });
+  });
+
+  it.each([
+    [[], null],
+    [[kase], null],
+    [[credit], null],
+    [[manual], 'CATALOG.LISTING_ALREADY_SUSPENDED'],
+    [[credit, manual], 'CATALOG.LISTING_ALREADY_SUSPENDED'],
+  ] as const)('manual suspend over %j → %s', (open, error) => {
+    expect(codeOf(() => checkManualSuspend(open, '1'))).toBe(error);
+  });
+
+  it.each([
+    [[], 'CATALOG.LISTING_NOT_SUSPENDED'],
+    [[manual], null],
+    [[kase], 'CATALOG.LISTING_HELD'],
+    [[credit], 'CATALOG.LISTING_HELD'],
+    [[manual, credit], 'CATALOG.LISTING_HELD'],
+  ] as const)('manual reinstate of %j → %s', (open, error) => {
+    expect(codeOf(() => checkManualReinstate(open, '1'))).toBe(error);
+  });
+
+  it('names every source that holds the listing', () => {
+    try {
+      checkManualReinstate([manual, kase, credit], '42');
+      throw new Error('not refused');
+    } catch (e) {
+      expect(e).toMatchObject({
+        status: 409,
+        message:
+          'Listing price 42 is held by price_case PC2026-0001, credit_sanction 7; it is reinstated when those end',
+        details: {
+          listingId: '42',
+          holds: [
+            { source: 'price_case', reference: 'PC2026-0001', reason: 'x' },
+            { source: 'credit_sanction', reference: '7', reason: 'y' },
+          ],
+        },
+      });
+    }
   });
 });

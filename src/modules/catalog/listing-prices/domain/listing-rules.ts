@@ -102,21 +102,57 @@ export function isActiveOn(period: ListingPeriod, date: string): boolean {
   return period.validFrom <= date && (period.validTo === null || period.validTo >= date);
 }
 
-/** Suspension state machine: active ⇄ suspended. */
-export function nextStatus(
-  current: ListingStatus,
-  action: 'suspend' | 'reinstate',
-  listingId: string,
-): ListingStatus {
-  if (action === 'suspend') {
-    if (current === 'suspended')
-      throw catalogError(
-        'LISTING_ALREADY_SUSPENDED',
-        `Listing price ${listingId} is already suspended`,
-      );
-    return 'suspended';
-  }
-  if (current === 'active')
-    throw catalogError('LISTING_NOT_SUSPENDED', `Listing price ${listingId} is not suspended`);
-  return 'active';
+/**
+ * One reason a listing is suspended, as long as it is in force. A listing is suspended exactly
+ * while it has at least one: each source lifts only its own, so a price case ending does not
+ * reinstate a listing a credit sanction still holds, and the other way round.
+ */
+export interface OpenSuspension {
+  source: SuspensionSource;
+  /** Who holds it: the price case's code, the credit rating's id; null for a manual one. */
+  reference: string | null;
+  reason: string;
+}
+
+/** The listing's status and the suspension it shows first (the oldest in force), or none. */
+export function suspensionSummary<S extends OpenSuspension>(
+  open: readonly S[],
+): { status: ListingStatus; first: S | null } {
+  return open.length === 0
+    ? { status: 'active', first: null }
+    : { status: 'suspended', first: open[0] };
+}
+
+/** A manual suspension is one per listing: a second is refused, whatever else holds it. */
+export function checkManualSuspend(open: readonly OpenSuspension[], listingId: string): void {
+  if (open.some((s) => s.source === 'manual'))
+    throw catalogError(
+      'LISTING_ALREADY_SUSPENDED',
+      `Listing price ${listingId} is already suspended by hand`,
+      { listingId },
+    );
+}
+
+/**
+ * The reinstate endpoint lifts manual suspensions only, and only when that makes the listing
+ * active: a listing a price case (§M6) or a credit sanction (§K3) holds stays suspended until
+ * that case or sanction lets go of it.
+ */
+export function checkManualReinstate(open: readonly OpenSuspension[], listingId: string): void {
+  if (open.length === 0)
+    throw catalogError('LISTING_NOT_SUSPENDED', `Listing price ${listingId} is not suspended`, {
+      listingId,
+    });
+  const held = open.filter((s) => s.source !== 'manual');
+  if (held.length > 0)
+    throw catalogError(
+      'LISTING_HELD',
+      `Listing price ${listingId} is held by ${held
+        .map((s) => `${s.source} ${s.reference ?? ''}`.trim())
+        .join(', ')}; it is reinstated when ${held.length === 1 ? 'that ends' : 'those end'}`,
+      {
+        listingId,
+        holds: held.map((s) => ({ source: s.source, reference: s.reference, reason: s.reason })),
+      },
+    );
 }

@@ -10,6 +10,7 @@ import {
   SUSPENSION_SOURCES,
   SuspensionSource,
 } from '../domain/listing-rules';
+import { ListingPriceSuspension } from '../listing-price-suspension.entity';
 import { ListingPrice } from '../listing-price.entity';
 
 const REGION_CODE = /^\d{6}$/;
@@ -36,15 +37,45 @@ export class CreateListingPriceRequest {
 }
 
 export class SuspendListingRequest {
-  @ApiProperty({ example: '价格招采信用评价: 严重失信' })
+  @ApiProperty({ example: '企业申请暂停挂网' })
   @IsString()
   @MinLength(1)
   @MaxLength(500)
   reason!: string;
 
-  @ApiProperty({ enum: SUSPENSION_SOURCES })
-  @IsIn(SUSPENSION_SOURCES)
-  source!: SuspensionSource;
+  @ApiPropertyOptional({
+    enum: ['manual'],
+    default: 'manual',
+    description:
+      'Only manual suspensions are made here; price cases (§M6) and credit sanctions (§K3) suspend and lift their own',
+  })
+  @IsOptional()
+  @IsIn(['manual'], {
+    message:
+      'source must be manual: price_case and credit_sanction suspensions come from price cases and credit ratings',
+  })
+  source?: 'manual';
+}
+
+export class ListingSuspensionView {
+  @ApiProperty({ enum: SUSPENSION_SOURCES }) source!: SuspensionSource;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The holder: price case code (price_case), credit rating id (credit_sanction)',
+  })
+  reference!: string | null;
+  @ApiProperty() reason!: string;
+  @ApiProperty() since!: string;
+
+  static of(s: ListingPriceSuspension): ListingSuspensionView {
+    return {
+      source: s.source,
+      reference: s.reference,
+      reason: s.reason,
+      since: s.createdAt.toISOString(),
+    };
+  }
 }
 
 export const LISTING_SORTS = ['createdAt', 'validFrom', 'regionCode'] as const;
@@ -112,13 +143,33 @@ export class ListingPriceView {
   @ApiProperty({ example: null, nullable: true, type: String }) validTo!: string | null;
   @ApiProperty({ enum: LISTING_STATUSES }) status!: ListingStatus;
   @ApiProperty({ nullable: true, type: String }) suspendedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String }) suspensionReason!: string | null;
-  @ApiProperty({ enum: SUSPENSION_SOURCES, nullable: true })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Reason of the oldest suspension in force',
+  })
+  suspensionReason!: string | null;
+  @ApiProperty({
+    enum: SUSPENSION_SOURCES,
+    nullable: true,
+    description: 'Source of the oldest suspension in force',
+  })
   suspensionSource!: SuspensionSource | null;
+  @ApiProperty({
+    type: [ListingSuspensionView],
+    description:
+      'Every suspension in force, oldest first: the listing is active only when there is none',
+  })
+  suspensions!: ListingSuspensionView[];
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 
-  static of(l: ListingPrice, product: Product, regionName: string | null): ListingPriceView {
+  static of(
+    l: ListingPrice,
+    product: Product,
+    regionName: string | null,
+    suspensions: ListingPriceSuspension[],
+  ): ListingPriceView {
     return {
       id: l.id,
       productId: l.productId,
@@ -135,6 +186,7 @@ export class ListingPriceView {
       suspendedAt: l.suspendedAt ? l.suspendedAt.toISOString() : null,
       suspensionReason: l.suspensionReason,
       suspensionSource: l.suspensionSource,
+      suspensions: suspensions.map((s) => ListingSuspensionView.of(s)),
       createdAt: l.createdAt.toISOString(),
       updatedAt: l.updatedAt.toISOString(),
     };

@@ -144,6 +144,17 @@ export class OutcomeRequest {
   amount?: string;
 }
 
+export class LiftSuspensionRequest {
+  @ApiProperty({
+    maxLength: 2000,
+    description: 'Why the listing suspension this case decided ends (e.g. the price was corrected)',
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  note!: string;
+}
+
 export class CaseQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CASE_STATUSES })
   @IsOptional()
@@ -202,7 +213,15 @@ export class CasePage extends PageOf(CaseView) {}
 
 export class CaseStepView {
   @ApiProperty({
-    enum: ['opened', 'inquiry_sent', 'replied', 'interview', 'investigation', 'outcome'],
+    enum: [
+      'opened',
+      'inquiry_sent',
+      'replied',
+      'interview',
+      'investigation',
+      'outcome',
+      'suspension_lifted',
+    ],
   })
   kind!: string;
   @ApiProperty() actorId!: string;

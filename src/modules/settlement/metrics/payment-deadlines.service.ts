@@ -149,7 +149,8 @@ export class PaymentDeadlines {
   /**
    * Where each line stands in settlement: the statement that bills it (its window's, the later
    * one a carried line went to) or shows it (disputed, struck, carried and waiting), and whether
-   * a dispute on it is open. Lines on no statement yet are absent.
+   * a dispute on it is open. Lines on no statement yet are absent; an `excluded` line awaits
+   * placement on a later statement (see StatementGeneration) and has none until then.
    */
   private async placements(
     ids: string[],
@@ -243,7 +244,8 @@ export class PaymentDeadlines {
       .leftJoin(LineException, 'e', 'e.deliveryLineId = dl.id')
       .leftJoin('settlement_statements', 'hs', this.homeStatement('hs'))
       // The paying statement: the window's when the line has no exception, the later one when
-      // it was carried; a disputed, struck or excluded line has none.
+      // it was carried; a disputed, struck or excluded line has none. An excluded line in scope
+      // is owed all the same: generation bills it, as carried, on the pair's next statement.
       .leftJoin(
         'settlement_payments',
         'p',

@@ -11,7 +11,7 @@ import { Organisation } from '../../identity/organisations/organisation.entity';
 import { IdentityScope } from '../../identity/scope/identity-scope.service';
 import { checkPeriod, periodWindow, reconciliationDeadline } from './domain/statement-rules';
 import { GenerationView } from './dto/statement.dto';
-import { inWindowOf, sumAmounts } from './statement-membership';
+import { inWindowOf, sumAmounts, unexcepted } from './statement-membership';
 import { statementError } from './statement.errors';
 
 registerUniqueConstraint('uq_settlement_statements__hospital_id__supplier_id__period', {
@@ -32,13 +32,27 @@ interface HospitalScope {
  * statement-membership.ts), so generating a period is one `INSERT … SELECT … GROUP BY` over the
  * period's accepted delivery lines that opens each missing hospital × supplier statement with
  * its totals, plus small statements over the exception rows only:
- * - lines carried before this period (their dispute was resolved for them) and not yet on a
- *   statement join the pair's statement of this period (opened for them if needed) while it
- *   is open — reconciling and confirmed by neither side; otherwise they wait for a later one;
- * - exceptions recorded before their window's statement existed (only from rows converted by
- *   the 1796500000000 migration) leave the new statement's totals and take it as their own.
+ * - a line with an exception row of any status is never counted by the window pass (the
+ *   statement of its window does not bill it; it is disputed, struck, or billed where it was
+ *   carried), so no line is billed twice;
+ * - lines awaiting placement, accepted before this period and on no later statement yet, join
+ *   the pair's statement of this period (opened for them if needed) while it is open —
+ *   reconciling and confirmed by neither side; otherwise they wait for a later one. They are the
+ *   lines whose dispute was resolved for them (`carried`) and the lines their window's statement
+ *   did not bill when statements still copied their lines (`excluded`, see below);
+ * - exceptions recorded before their window's statement existed (only from rows converted when
+ *   membership became by window) take it as their own once it is generated.
  * All in one transaction: a failure anywhere leaves nothing, and a rerun finds every statement
  * it made, so generation is idempotent and retry-safe.
+ *
+ * `excluded` lines are the lines of a window that its statement, generated under the rule that
+ * copied lines, did not take: outside the settlement scope of the time. That rule billed every
+ * accepted line not yet billed onto the next statement whose scope covered it, so such a line is
+ * billed here, once, as a carried line, by the first statement of its pair whose scope covers it
+ * (and never while the scope leaves it out). Reporting them apart instead would leave accepted
+ * lines in scope that no statement ever bills: the fund's settled amount would stay short of
+ * what it owes for good. Billed on a statement, each is paid by that statement's one journal,
+ * and §S4 counts it as owed until then, like any carried line.
  *
  * A fund officer generates the statements of hospitals in its region scope; the platform's own
  * runs (SYSTEM) and officers without a region cover every hospital.
@@ -79,18 +93,18 @@ export class StatementGeneration {
         scope: this.config.settlementCycle.scope,
       };
       const before = await this.counts(m, hospitals, params);
-      await this.run(m, this.insertFromWindow(m, hospitals), params);
-      // The exception steps only when there are such rows: a correlated UPDATE over the
-      // period's statements costs a probe per statement even when nothing matches.
-      if (await this.exists(m, 'x.statement_id IS NULL', params)) {
-        await this.run(m, this.subtractHomeless(m, hospitals), params);
-        await this.run(m, this.adoptHomeless(hospitals), params);
-      }
-      if (await this.exists(m, this.awaiting('x'), params)) {
+      // The exception steps only when there are such rows: a correlated probe per line or per
+      // statement costs time even when nothing matches. A first generation of a month meets
+      // none in its window: disputes are raised on statements that exist.
+      const excepted = await this.exists(m, this.inPeriod('x'), params);
+      await this.run(m, this.insertFromWindow(m, hospitals, excepted), params);
+      if (await this.exists(m, this.awaitingAny('x'), params)) {
         await this.run(m, this.insertForCarried(hospitals), params);
         await this.run(m, this.addCarried(m, hospitals), params);
         await this.run(m, this.placeCarried(hospitals), params);
       }
+      if (await this.exists(m, 'x.statement_id IS NULL', params))
+        await this.run(m, this.adoptHomeless(hospitals), params);
       const after = await this.counts(m, hospitals, params);
       const result: GenerationView = {
         period,
@@ -151,8 +165,11 @@ export class StatementGeneration {
       AND x.supplier_id = ${alias}.supplier_id AND x.period = :period)`;
   }
 
-  /** The one pass over the period's lines: each missing pair's statement with its totals. */
-  private insertFromWindow(m: EntityManager, hospitals: HospitalScope): string {
+  /**
+   * The one pass over the period's lines: each missing pair's statement with its totals. Lines
+   * with an exception row are left out (`excepted`: the window holds some).
+   */
+  private insertFromWindow(m: EntityManager, hospitals: HospitalScope, excepted: boolean): string {
     return `${this.columns()}
       SELECT g.hospital_id, g.supplier_id, :period, :start, :end, :scope, 'reconciling', g.amount,
         0, g.line_count, :now, :deadline, 0, 0, :now
@@ -161,31 +178,23 @@ export class StatementGeneration {
           ${sumAmounts(m, 'dl.amount')} AS amount, COUNT(*) AS line_count
         FROM delivery_lines dl ${this.scopeJoin()}
         WHERE dl.decision = 'accepted' AND dl.accepted_at >= :start AND dl.accepted_at < :end
-          AND ${hospitals.where('dl.hospital_id')}
+          AND ${hospitals.where('dl.hospital_id')}${excepted ? ` AND ${unexcepted('dl')}` : ''}
         GROUP BY dl.hospital_id, dl.supplier_id
       ) g
       WHERE ${this.missing('g')}`;
   }
 
+  /** Exception `e`'s line was accepted in the period's window. */
+  private inPeriod(e: string): string {
+    return `EXISTS (SELECT 1 FROM delivery_lines ${e}_dl WHERE ${e}_dl.id = ${e}.delivery_line_id
+      AND ${e}_dl.accepted_at >= :start AND ${e}_dl.accepted_at < :end)`;
+  }
+
   /**
-   * Exceptions without a statement of their own whose window is statement `s`'s. CROSS JOIN
-   * keeps SQLite's planner on the (few) exception rows first; MySQL reads it as an inner join.
+   * Exceptions without a statement of their own (only from rows converted when membership
+   * became by window) take the statement of their window once it exists; the window pass did
+   * not count them, so the totals stay as they are.
    */
-  private homelessIn(s: string, alias: string): string {
-    return `FROM settlement_line_exceptions ${alias}
-      CROSS JOIN delivery_lines ${alias}_dl ON ${alias}_dl.id = ${alias}.delivery_line_id
-      WHERE ${alias}.statement_id IS NULL AND ${inWindowOf(s, `${alias}_dl`)}`;
-  }
-
-  private subtractHomeless(m: EntityManager, hospitals: HospitalScope): string {
-    const t = 'settlement_statements';
-    return `UPDATE ${t} SET
-        amount = ROUND(amount - (SELECT ${sumAmounts(m, 'h.amount')} ${this.homelessIn(t, 'h')}), 2),
-        line_count = line_count - (SELECT COUNT(*) ${this.homelessIn(t, 'h')})
-      WHERE period = :period AND ${hospitals.where('hospital_id')}
-        AND EXISTS (SELECT 1 ${this.homelessIn(t, 'h')})`;
-  }
-
   private adoptHomeless(hospitals: HospitalScope): string {
     const t = 'settlement_line_exceptions';
     const target = `FROM delivery_lines sdl
@@ -196,9 +205,22 @@ export class StatementGeneration {
         AND EXISTS (SELECT 1 ${target})`;
   }
 
-  /** Carried lines accepted before this period and on no later statement yet. */
-  private awaiting(e: string): string {
-    return `${e}.status = 'carried' AND ${e}.carried_to_statement_id IS NULL
+  /**
+   * Exception `e` awaits placement on a statement of scope `scope` (SQL): a carried line, or an
+   * excluded one that the scope covers, accepted before this period, on no later statement yet.
+   */
+  private awaiting(e: string, scope: string): string {
+    return `${e}.carried_to_statement_id IS NULL AND ${e}.status IN ('carried', 'excluded')
+      AND EXISTS (SELECT 1 FROM delivery_lines ${e}_dl WHERE ${e}_dl.id = ${e}.delivery_line_id
+        AND ${e}_dl.accepted_at < :start
+        AND (${e}.status = 'carried' OR ${scope} = 'all' OR EXISTS (SELECT 1
+          FROM purchase_order_lines ${e}_pol WHERE ${e}_pol.id = ${e}_dl.order_line_id
+            AND ${e}_pol.agreement_id IS NOT NULL)))`;
+  }
+
+  /** Whatever scope a statement has: the cheap test whether the placement steps can match. */
+  private awaitingAny(e: string): string {
+    return `${e}.carried_to_statement_id IS NULL AND ${e}.status IN ('carried', 'excluded')
       AND EXISTS (SELECT 1 FROM delivery_lines ${e}_dl WHERE ${e}_dl.id = ${e}.delivery_line_id
         AND ${e}_dl.accepted_at < :start)`;
   }
@@ -210,7 +232,7 @@ export class StatementGeneration {
       FROM (
         SELECT e.hospital_id AS hospital_id, e.supplier_id AS supplier_id
         FROM settlement_line_exceptions e
-        WHERE ${this.awaiting('e')} AND ${hospitals.where('e.hospital_id')}
+        WHERE ${this.awaiting('e', ':scope')} AND ${hospitals.where('e.hospital_id')}
         GROUP BY e.hospital_id, e.supplier_id
       ) c
       WHERE ${this.missing('c')}`;
@@ -218,7 +240,7 @@ export class StatementGeneration {
 
   private addCarried(m: EntityManager, hospitals: HospitalScope): string {
     const t = 'settlement_statements';
-    const of = `FROM settlement_line_exceptions e WHERE ${this.awaiting('e')}
+    const of = `FROM settlement_line_exceptions e WHERE ${this.awaiting('e', `${t}.scope`)}
       AND e.hospital_id = ${t}.hospital_id AND e.supplier_id = ${t}.supplier_id`;
     return `UPDATE ${t} SET
         amount = ROUND(amount + (SELECT ${sumAmounts(m, 'e.amount')} ${of}), 2),
@@ -228,13 +250,16 @@ export class StatementGeneration {
         AND EXISTS (SELECT 1 ${of})`;
   }
 
+  /** The lines addCarried counted go onto that statement; an excluded one becomes carried. */
   private placeCarried(hospitals: HospitalScope): string {
     const t = 'settlement_line_exceptions';
     const target = `FROM settlement_statements s WHERE s.hospital_id = ${t}.hospital_id
-      AND s.supplier_id = ${t}.supplier_id AND s.period = :period AND ${this.open('s')}`;
-    return `UPDATE ${t} SET carried_to_statement_id = (SELECT s.id ${target}), updated_at = :now
-      WHERE ${this.awaiting(t)} AND ${hospitals.where('hospital_id')}
-        AND EXISTS (SELECT 1 ${target})`;
+      AND s.supplier_id = ${t}.supplier_id AND s.period = :period AND ${this.open('s')}
+      AND ${this.awaiting(t, 's.scope')}`;
+    return `UPDATE ${t} SET carried_to_statement_id = (SELECT s.id ${target}), status = 'carried',
+        updated_at = :now
+      WHERE carried_to_statement_id IS NULL AND status IN ('carried', 'excluded')
+        AND ${hospitals.where('hospital_id')} AND EXISTS (SELECT 1 ${target})`;
   }
 
   /** Whether any exception row `x` matches a condition. */

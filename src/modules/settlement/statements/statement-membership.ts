@@ -8,12 +8,18 @@ import { dialectOf } from '../../../database/dialect';
  * Membership rule: a statement of hospital × supplier × period bills the pair's accepted
  * delivery lines whose `accepted_at` lies in the period's window [period_start, period_end)
  * (China business dates) and in the statement's scope, except the lines with a row in
- * `settlement_line_exceptions` (disputed, struck, carried away, excluded), plus the lines
- * carried onto it (`carried_to_statement_id`). Acceptance time is server time, set when the
- * hospital accepts, and generation refuses a period that has not ended, so a window's set of
- * lines is closed before its statements exist. A line belongs to the statement of its own
- * acceptance month only: a month that is never generated bills nothing, and its lines stay in
- * the §S4 deadline list (without a statement) until it is.
+ * `settlement_line_exceptions` of any status (disputed, struck, carried away, excluded), plus
+ * the lines carried onto it (`carried_to_statement_id`, status carried). Acceptance time is
+ * server time, set when the hospital accepts, and generation refuses a period that has not
+ * ended, so a window's set of lines is closed before its statements exist. A line belongs to the
+ * statement of its own acceptance month only: a month that is never generated bills nothing,
+ * and its lines stay in the §S4 deadline list (without a statement) until it is.
+ *
+ * So a line is billed by exactly one statement (its window's, or the one it was carried onto)
+ * or by none. An exception row's `statement_id` is always the statement of the line's window
+ * (null while that month has no statement of the pair): that is where the line shows as
+ * disputed, struck, or carried onward; the dispute itself stays on the statement it was raised
+ * on.
  *
  * Lines are read from execution's `delivery_lines` under the contract documented on
  * AcceptedLines; the scope check reads `purchase_order_lines.agreement_id` the same way.

@@ -144,7 +144,8 @@ export class StatementQueries {
    * A statement's lines by the membership rule (statement-membership.ts): the pair's accepted
    * delivery lines of its window and scope, with the status of their exception (a line excepted
    * here keeps showing here: disputed, struck, or carried onward), then the lines carried onto
-   * it, billed here. A line is named by its delivery line's id. `lineId` narrows to one line.
+   * it, billed here — once, also when that is the statement of their own window. A line is named
+   * by its delivery line's id. `lineId` narrows to one line.
    */
   async linesOf(s: Statement, m?: EntityManager, lineId?: string): Promise<StatementLineView[]> {
     const repo = (m ?? this.deliveryLines.manager).getRepository(DeliveryLine);
@@ -162,9 +163,12 @@ export class StatementQueries {
         start: s.periodStart,
         end: s.periodEnd,
       })
-      .andWhere("(e.id IS NULL OR (e.statementId = :statementId AND e.status <> 'excluded'))", {
-        statementId: s.id,
-      });
+      .andWhere(
+        `(e.id IS NULL OR (e.statementId = :statementId AND e.status <> 'excluded'
+          AND (e.status <> 'carried' OR e.carriedToStatementId IS NULL
+            OR e.carriedToStatementId <> :statementId)))`,
+        { statementId: s.id },
+      );
     if (s.scope === 'vbp')
       own.andWhere(
         'EXISTS (SELECT 1 FROM purchase_order_lines pol WHERE pol.id = dl.order_line_id AND pol.agreement_id IS NOT NULL)',

@@ -90,13 +90,19 @@ export const LINE_STATUSES = ['billed', 'disputed', 'struck', 'carried'] as cons
 /**
  * How a line shows on a statement. billed: counts in the statement; disputed: left the total,
  * dispute open; struck: the dispute was upheld against the line, never paid; carried: the
- * dispute was resolved for the line, which is billed on the pair's next generated statement
- * (where it shows as billed).
+ * dispute was resolved for the line (or, for a line its statement never billed before
+ * membership was by window, it was placed later), which is billed on the pair's next generated
+ * statement (where it shows as billed).
  */
 export type LineStatus = (typeof LINE_STATUSES)[number];
 
 export const EXCEPTION_STATUSES = ['disputed', 'struck', 'carried', 'excluded'] as const;
-/** `excluded` only comes from lines copied before membership was by window (see the migration). */
+/**
+ * `excluded` only comes from lines copied before membership was by window (migration
+ * 1796500000000): in a statement's window, never on it (outside the settlement scope of the
+ * time). Such a line awaits placement: generation bills it once, as `carried`, on the pair's
+ * first open statement whose scope covers it (statement-generation.service.ts).
+ */
 export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
 
 /**
@@ -113,7 +119,7 @@ export class LineException {
   @Column({ name: 'delivery_line_id', type: 'bigint', transformer: idColumn })
   deliveryLineId!: string;
 
-  /** The statement whose window holds the line. */
+  /** The statement whose window holds the line; null while that month has none for the pair. */
   @Column({ name: 'statement_id', type: 'bigint', nullable: true, transformer: idColumn })
   statementId!: string | null;
 

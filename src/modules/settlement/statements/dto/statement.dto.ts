@@ -15,7 +15,7 @@ export class GenerateStatementsRequest {
 export class GenerationView {
   @ApiProperty() period!: string;
   @ApiProperty({ description: 'Statements created by this run' }) statementsCreated!: number;
-  @ApiProperty({ description: 'Lines added by this run (new and carried after a dispute)' })
+  @ApiProperty({ description: 'Lines added by this run (new, and carried ones placed by it)' })
   linesAdded!: number;
   @ApiProperty({ description: 'Statements of the period in the caller’s region after the run' })
   statements!: number;

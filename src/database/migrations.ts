@@ -21,6 +21,7 @@ import { CreateSupplyAssurance1796810000000 } from '../../migrations/17968100000
 import { ImportDuplicatesPerOrganisation1796900000000 } from '../../migrations/1796900000000-ImportDuplicatesPerOrganisation';
 import { ListingMultipleYellowFloor1796910000000 } from '../../migrations/1796910000000-ListingMultipleYellowFloor';
 import { ListingSuspensionsBySource1796950000000 } from '../../migrations/1796950000000-ListingSuspensionsBySource';
+import { CreateEvaluationLocks1796970000000 } from '../../migrations/1796970000000-CreateEvaluationLocks';
 import { RepairStatementMembership1796980000000 } from '../../migrations/1796980000000-RepairStatementMembership';
 
 /**
@@ -51,5 +52,6 @@ export const MIGRATIONS = [
   ImportDuplicatesPerOrganisation1796900000000,
   ListingMultipleYellowFloor1796910000000,
   ListingSuspensionsBySource1796950000000,
+  CreateEvaluationLocks1796970000000,
   RepairStatementMembership1796980000000,
 ];

@@ -36,6 +36,7 @@ import {
   EvaluateRunJob,
   MonthlyScanJob,
 } from './evaluation/jobs/evaluation.jobs';
+import { EvaluationLocks } from './evaluation/evaluation-locks';
 import { ObservationAggregates } from './evaluation/observation-aggregates';
 import { PeerStatsStore } from './references/peer-stats-store';
 import { ReferencesController } from './references/references.controller';
@@ -116,6 +117,7 @@ import { MonitoringReports } from './reports/monitoring-reports.service';
     PeerStatsStore,
     AlertRaising,
     ObservationAggregates,
+    EvaluationLocks,
     EvaluationService,
     EvaluateBatchJob,
     EvaluateRunJob,

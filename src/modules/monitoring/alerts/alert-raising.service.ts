@@ -18,12 +18,15 @@ interface ExistingAlert {
   severity: string;
   evidence: string;
   firing: number | boolean | string;
+  generic_key: string | null;
 }
 
 /** `YYYY-MM-DD HH:MM:SS.mmm` UTC: what both drivers store in a DATETIME(3) column. */
 export function sqlTimestamp(at: Date): string {
   return at.toISOString().replace('T', ' ').replace('Z', '');
 }
+
+const SELECTED = 'id, rule_code, subject_key, severity, evidence, firing, generic_key';
 
 const COLUMNS = [
   'rule_code',
@@ -47,13 +50,17 @@ const COLUMNS = [
   'version',
 ];
 
-/** Columns a re-run refreshes. Never status, assignee, reason or version: the workflow's. */
+/**
+ * Columns a re-run refreshes. Never status, assignee, reason or version: the workflow's. The
+ * generic key moves with a product whose catalogue entry was edited (its alerts follow it).
+ */
 const REFRESHED = [
   'severity',
   'evidence',
   'firing',
   'supplier_id',
   'region_code',
+  'generic_key',
   'category',
   'last_run_id',
   'last_evaluated_at',
@@ -84,17 +91,19 @@ export class AlertRaising {
     const existing = new Map<string, ExistingAlert>();
     for (const keys of chunk(genericKeys, 500)) {
       const rows = await manager.query<ExistingAlert[]>(
-        `SELECT id, rule_code, subject_key, severity, evidence, firing FROM monitoring_alerts WHERE period = ? AND generic_key IN (${keys.map(() => '?').join(',')})`,
+        `SELECT ${SELECTED} FROM monitoring_alerts WHERE period = ? AND generic_key IN (${keys.map(() => '?').join(',')})`,
         [period, ...keys],
       );
       for (const r of rows) existing.set(`${r.rule_code}\u0000${r.subject_key}`, r);
     }
+    // A product's alerts raised under the generic key it had before a catalogue edit.
+    const elsewhere = await this.movedAlerts(manager, period, hits, existing);
     const at = sqlTimestamp(now);
     const upserts: RuleHit[] = [];
     const untouched: string[] = [];
     for (const h of hits) {
       const key = `${h.ruleCode}\u0000${h.subjectKey}`;
-      const seen = existing.get(key);
+      const seen = existing.get(key) ?? elsewhere.get(key);
       existing.delete(key);
       if (!seen) {
         counts.created++;
@@ -102,6 +111,7 @@ export class AlertRaising {
       } else if (
         seen.severity !== h.severity ||
         seen.evidence !== canonicalJson(h.evidence) ||
+        seen.generic_key !== h.genericKey ||
         !isTrue(seen.firing)
       ) {
         counts.updated++;
@@ -136,6 +146,36 @@ export class AlertRaising {
       );
     }
     return counts;
+  }
+
+  /** Alerts of the hits' products in the period not among `existing` (another generic key). */
+  private async movedAlerts(
+    manager: EntityManager,
+    period: string,
+    hits: readonly RuleHit[],
+    existing: ReadonlyMap<string, ExistingAlert>,
+  ): Promise<Map<string, ExistingAlert>> {
+    const out = new Map<string, ExistingAlert>();
+    const products = [
+      ...new Set(
+        hits
+          .filter(
+            (h) => h.productId !== null && !existing.has(`${h.ruleCode}\u0000${h.subjectKey}`),
+          )
+          .map((h) => h.productId as string),
+      ),
+    ];
+    for (const ids of chunk(products, 500)) {
+      const rows = await manager.query<ExistingAlert[]>(
+        `SELECT ${SELECTED} FROM monitoring_alerts WHERE period = ? AND product_id IN (${ids.map(() => '?').join(',')})`,
+        [period, ...ids],
+      );
+      for (const r of rows) {
+        const key = `${r.rule_code}\u0000${r.subject_key}`;
+        if (!existing.has(key)) out.set(key, r);
+      }
+    }
+    return out;
   }
 
   private async upsert(

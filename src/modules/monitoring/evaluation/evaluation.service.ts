@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Actor } from '../../../common/auth/actor';
 import { Clock } from '../../../common/clock';
 import { page, Page, skipTake } from '../../../common/pagination';
@@ -13,7 +13,6 @@ import { ProductFamilies } from '../../catalog/products/product-families.service
 import { AwardReferences } from '../../procurement/awards/award-references.service';
 import { AlertRaising, RaiseCounts } from '../alerts/alert-raising.service';
 import { monitoringError } from '../monitoring.errors';
-import { ObservationBatch } from '../observations/observation.entity';
 import { PeerStatsStore } from '../references/peer-stats-store';
 import { RulesService } from '../rules/rules.service';
 import { addMonths, isPeriod, periodBounds, periodRange } from '../rules/domain/periods';
@@ -24,7 +23,8 @@ import { evaluateGroup, GroupInput, ObservationAggregate, StatsRow } from './dom
 import type { RuleHit } from '../rules/domain/rule-hit';
 import { EvaluationQuery, EvaluationRunView } from './dto/evaluation.dto';
 import { EvaluationRun, EvaluationKind } from './evaluation-run.entity';
-import { GenericAggregates, ObservationAggregates } from './observation-aggregates';
+import { EvaluationLocks } from './evaluation-locks';
+import { chunk, GenericAggregates, ObservationAggregates } from './observation-aggregates';
 
 export const EVALUATE_BATCH = { queue: 'monitoring', name: 'evaluate-batch' } as const;
 export const EVALUATE_RUN = { queue: 'monitoring', name: 'evaluate-run' } as const;
@@ -38,16 +38,24 @@ const STALE_RUN_MS = 6 * 3600_000;
 
 /** Aggregate rows handed to the rules at once: whole generics, about this many rows. */
 const SLICE_ROWS = 20000;
+/** Generic keys a keyed run reads and writes in one transaction. */
+const KEY_SLICE = 200;
 
 interface Totals extends RaiseCounts {
   keys: number;
 }
 
+/** The period's write count a scan's slices were read at; null once read inside the lock. */
+interface ScanState {
+  version: number | null;
+}
+
 /**
  * §M8 evaluation runs. The incremental path (an observation batch) is the full path restricted
- * to the (period, generic) keys the batch touched, plus the later months whose look-back windows
- * include them: the same aggregates, the same pure `evaluateGroup`, the same upsert. So both
- * produce the same alerts for the same data.
+ * to the (period, generic) keys of the batch's products, plus the later months whose look-back
+ * windows include them: the same aggregates, the same pure `evaluateGroup`, the same upsert. So
+ * both produce the same alerts for the same data. Runs that evaluate the same month at the same
+ * time are serialised by the period's lock (`EvaluationLocks`).
  */
 @Injectable()
 export class EvaluationService {
@@ -56,11 +64,11 @@ export class EvaluationService {
   constructor(
     private readonly dataSource: DataSource,
     @InjectRepository(EvaluationRun) private readonly runs: Repository<EvaluationRun>,
-    @InjectRepository(ObservationBatch) private readonly batches: Repository<ObservationBatch>,
     private readonly tx: TransactionRunner,
     private readonly rules: RulesService,
     private readonly aggregates: ObservationAggregates,
     private readonly stats: PeerStatsStore,
+    private readonly locks: EvaluationLocks,
     private readonly raising: AlertRaising,
     private readonly listings: ListingReferences,
     private readonly awards: AwardReferences,
@@ -78,16 +86,22 @@ export class EvaluationService {
     const runKey = `batch:${batchId}`;
     const done = await this.runs.findOneBy({ runKey });
     if (done?.status === 'succeeded') return done;
-    const batch = await this.batches.findOneBy({ id: batchId });
+    // From the primary: a replica that has not caught up with the batch's commit would say it
+    // does not exist, and the batch would never be evaluated.
+    const [batch] = await this.dataSource.query<Array<{ status: string } | undefined>>(
+      'SELECT status FROM monitoring_observation_batches WHERE id = ?',
+      [batchId],
+    );
     if (!batch || batch.status === 'failed') return null;
     if (batch.status !== 'committed') {
       // Enqueued after commit, so this is a reordering; the job's retry finds it committed.
       throw new Error(`observation batch ${batchId} is not committed yet`);
     }
-    const touched = await this.dataSource.query<Array<{ period: string; generic_key: string }>>(
-      'SELECT DISTINCT period, generic_key FROM monitoring_observations WHERE batch_id = ?',
-      [batchId],
-    );
+    const touched = await this.dataSource.query<
+      Array<{ period: string; product_id: string | number }>
+    >('SELECT DISTINCT period, product_id FROM monitoring_observations WHERE batch_id = ?', [
+      batchId,
+    ]);
     const configs = await this.rules.configs();
     const plan = await this.incrementalPlan(touched, configs);
     const run = done ?? (await this.createRun(runKey, 'incremental', plan, batchId, null));
@@ -202,36 +216,38 @@ export class EvaluationService {
   /**
    * The keys a batch touched, and after each touched month the months whose look-back windows
    * contain it (abrupt change: the next month and the CUSUM window; quantity spike: its
-   * window), as far as the generic has observations.
+   * window). Planned by product: in each month, every generic key the batch's products have rows
+   * under — the key a product is evaluated with and any it left by a catalogue edit, whose
+   * generic lost it — in the later months only where the product was observed.
    */
   private async incrementalPlan(
-    touched: Array<{ period: string; generic_key: string }>,
+    touched: Array<{ period: string; product_id: string | number }>,
     configs: RuleConfig[],
   ): Promise<EvaluationPlan> {
     if (touched.length === 0) return [];
     const ahead = lookBack(configs);
-    const generics = [...new Set(touched.map((t) => t.generic_key))];
-    const latest = new Map<string, string>();
-    for (let i = 0; i < generics.length; i += 500) {
-      const keys = generics.slice(i, i + 500);
-      const rows = await this.dataSource.query<Array<{ generic_key: string; latest: string }>>(
-        `SELECT generic_key, MAX(period) AS latest FROM monitoring_observations WHERE generic_key IN (${keys.map(() => '?').join(',')}) GROUP BY generic_key`,
-        keys,
-      );
-      for (const r of rows) latest.set(r.generic_key, r.latest);
-    }
-    const plan = new Map<string, Set<string>>();
+    const productsIn = new Map<string, Set<string>>();
     for (const t of touched) {
-      const last = [addMonths(t.period, ahead), latest.get(t.generic_key) ?? t.period].sort()[0];
-      for (const p of periodRange(t.period, last)) {
-        const set = plan.get(p) ?? new Set<string>();
-        set.add(t.generic_key);
-        plan.set(p, set);
+      for (const p of periodRange(t.period, addMonths(t.period, ahead))) {
+        const set = productsIn.get(p) ?? new Set<string>();
+        set.add(String(t.product_id));
+        productsIn.set(p, set);
       }
     }
-    return [...plan.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([period, keys]) => ({ period, genericKeys: [...keys].sort() }));
+    const plan: EvaluationPlan = [];
+    for (const period of [...productsIn.keys()].sort()) {
+      const { first, last } = periodBounds(period);
+      const keys = new Set<string>();
+      for (const ids of chunk([...(productsIn.get(period) ?? [])], 500)) {
+        const rows = await this.dataSource.query<Array<{ generic_key: string }>>(
+          `SELECT DISTINCT generic_key FROM monitoring_observations WHERE observed_on >= ? AND observed_on <= ? AND period = ? AND product_id IN (${ids.map(() => '?').join(',')})`,
+          [first, last, period, ...ids],
+        );
+        for (const r of rows) keys.add(r.generic_key);
+      }
+      if (keys.size) plan.push({ period, genericKeys: [...keys].sort() });
+    }
+    return plan;
   }
 
   private async createRun(
@@ -306,6 +322,13 @@ export class EvaluationService {
     return run;
   }
 
+  /**
+   * One period of a plan. A full scan streams the month once, outside any transaction, and
+   * writes it slice by slice; its groups are re-read inside the locked transaction only when
+   * another run wrote the month since the scan read it. A keyed run (a batch's keys) reads its
+   * slices inside the locked transaction. Keys without a product this month — the plan's, or
+   * those every product left — still get their old statistics and alerts settled.
+   */
   private async evaluatePeriod(
     runId: string,
     period: string,
@@ -313,45 +336,116 @@ export class EvaluationService {
     configs: RuleConfig[],
     totals: Totals,
   ): Promise<void> {
-    const pending = new Set(genericKeys ?? []);
-    let slice: GenericAggregates[] = [];
-    let rows = 0;
-    for await (const group of this.aggregates.byGeneric(period, genericKeys)) {
-      pending.delete(group.genericKey);
-      slice.push(group);
-      rows += group.aggregates.length;
-      if (rows >= SLICE_ROWS) {
-        await this.evaluateSlice(runId, period, slice, configs, totals);
-        slice = [];
-        rows = 0;
+    await this.locks.ensure(period, this.clock.now());
+    const settle = new Set<string>();
+    if (genericKeys === null) {
+      const seen = new Set<string>();
+      const state: ScanState = { version: await this.locks.version(period) };
+      let slice: GenericAggregates[] = [];
+      let rows = 0;
+      for await (const group of this.aggregates.byGeneric(period)) {
+        seen.add(group.genericKey);
+        for (const key of group.movedFrom) settle.add(key);
+        slice.push(group);
+        rows += group.aggregates.length;
+        if (rows >= SLICE_ROWS) {
+          await this.evaluateSlice(runId, period, slice, state, configs, totals);
+          slice = [];
+          rows = 0;
+        }
       }
+      if (slice.length) await this.evaluateSlice(runId, period, slice, state, configs, totals);
+      for (const key of seen) settle.delete(key);
+    } else {
+      for (const key of genericKeys) settle.add(key);
     }
-    // Keys of the plan without observations this month still get their old alerts settled.
-    for (const key of pending) slice.push({ genericKey: key, aggregates: [] });
-    if (slice.length) await this.evaluateSlice(runId, period, slice, configs, totals);
+    const keyed: ScanState = { version: null };
+    for (const keys of chunk([...settle].sort(), KEY_SLICE)) {
+      const slice = keys.map((genericKey) => ({ genericKey, aggregates: [], movedFrom: [] }));
+      await this.evaluateSlice(runId, period, slice, keyed, configs, totals);
+    }
   }
 
+  /**
+   * Evaluates and writes one slice of whole generics in one transaction under the period's
+   * lock. `state.version` is the period's write count the slice's groups were read at; null:
+   * the groups are only the keys, to be read inside the transaction.
+   */
   private async evaluateSlice(
     runId: string,
     period: string,
     slice: GenericAggregates[],
+    state: ScanState,
     configs: RuleConfig[],
     totals: Totals,
   ): Promise<void> {
+    const genericKeys = slice.map((g) => g.genericKey);
+    // Read and computed before the transaction: the common case keeps the lock only to write.
+    const early = state.version === null ? null : await this.evaluateGroups(period, slice, configs);
+    const now = this.clock.now();
+    const counts = await this.tx.run(async (manager) => {
+      const version = await this.locks.lock(manager, period);
+      let result = early;
+      if (!result || version !== state.version) {
+        const read = new Map(
+          (await this.aggregates.read(manager, period, genericKeys)).map((g) => [g.genericKey, g]),
+        );
+        const fresh = genericKeys.map(
+          (genericKey) => read.get(genericKey) ?? { genericKey, aggregates: [], movedFrom: [] },
+        );
+        result = await this.evaluateGroups(period, fresh, configs, manager);
+        // Once stale, stale for the rest of the month: later slices are read again too.
+        state.version = null;
+      }
+      await this.stats.replace(manager, period, genericKeys, result.stats, runId, now);
+      const raised = await this.raising.raise(
+        manager,
+        period,
+        genericKeys,
+        result.hits,
+        runId,
+        now,
+      );
+      const next = await this.locks.written(manager, period, version, runId, now);
+      if (state.version !== null) state.version = next;
+      return raised;
+    });
+    totals.keys += genericKeys.length;
+    totals.hits += counts.hits;
+    totals.created += counts.created;
+    totals.updated += counts.updated;
+    totals.cleared += counts.cleared;
+  }
+
+  /**
+   * The rules and statistics of whole generics: their references from the other contexts, the
+   * products' stored history (through `manager` when inside the transaction) and the pure
+   * `evaluateGroup`.
+   */
+  private async evaluateGroups(
+    period: string,
+    slice: GenericAggregates[],
+    configs: RuleConfig[],
+    manager?: EntityManager,
+  ): Promise<{ hits: RuleHit[]; stats: StatsRow[] }> {
     const { first, last } = periodBounds(period);
     const productIds = [...new Set(slice.flatMap((g) => g.aggregates.map((a) => a.productId)))];
-    const genericKeys = slice.map((g) => g.genericKey);
     const [listings, agreements, winners, products, history] = await Promise.all([
       this.listings.validDuring(productIds, first, last),
       this.awards.agreementsDuring(productIds, first, last),
       this.awards.winnersDuring(productIds, first, last),
       this.products.byIds(productIds),
-      this.stats.history(addMonths(period, -lookBack(configs)), addMonths(period, -1), genericKeys),
+      this.stats.history(
+        manager ?? this.dataSource.manager,
+        addMonths(period, -lookBack(configs)),
+        addMonths(period, -1),
+        productIds,
+      ),
     ]);
     const manufacturers = new Map(products.map((p) => [p.id, p.manufacturerId]));
     const inForce = listingsInForce(listings, last);
     const hits: RuleHit[] = [];
-    const statsRows: StatsRow[] = [];
+    const stats: StatsRow[] = [];
     for (const g of slice) {
       const own = new Set(g.aggregates.map((a) => a.productId));
       const purchases = g.aggregates.filter(
@@ -382,18 +476,9 @@ export class EvaluationService {
       };
       const result = evaluateGroup(input, configs);
       hits.push(...result.hits);
-      statsRows.push(...result.stats);
+      stats.push(...result.stats);
     }
-    const now = this.clock.now();
-    const counts = await this.tx.run(async (manager) => {
-      await this.stats.replace(manager, period, genericKeys, statsRows, runId, now);
-      return this.raising.raise(manager, period, genericKeys, hits, runId, now);
-    });
-    totals.keys += genericKeys.length;
-    totals.hits += counts.hits;
-    totals.created += counts.created;
-    totals.updated += counts.updated;
-    totals.cleared += counts.cleared;
+    return { hits, stats };
   }
 }
 

@@ -4,6 +4,7 @@ import { Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor, isAuthority } from '../../../common/auth/actor';
 import { page, Page, skipTake } from '../../../common/pagination';
 import { Decimal, roundTo, SCALE } from '../../../database/decimal';
+import { exactProductSumSql, exactSum, exactSumSql } from '../../../database/dialect';
 import { Region } from '../../identity/regions/region.entity';
 import { monitoringError } from '../monitoring.errors';
 import {
@@ -50,15 +51,23 @@ export class ObservationQueries {
     return page(rows.map(ObservationView.of), total, query);
   }
 
-  /** Counts and totals per source and period over the same filters (no paging). */
+  /**
+   * Counts and totals per source and period over the same filters (no paging). The sums are
+   * exact on both drivers (SQLite would add doubles): the amount is Σ unit price × quantity,
+   * rounded once to the cent.
+   */
   async summary(actor: Actor, query: ObservationFilter): Promise<ObservationSummary> {
     const qb = await this.filtered(actor, query);
+    const m = this.observations.manager;
     const rows = await qb
       .select('o.source', 'source')
       .addSelect('o.period', 'period')
       .addSelect('COUNT(*)', 'n')
-      .addSelect('SUM(o.quantity)', 'quantity')
-      .addSelect('SUM(o.unit_price * o.quantity)', 'amount')
+      .addSelect(exactSumSql(m, 'o.quantity', SCALE.quantity), 'quantity')
+      .addSelect(
+        exactProductSumSql(m, 'o.unit_price', SCALE.unitPrice, 'o.quantity', SCALE.quantity),
+        'amount',
+      )
       .addSelect('MIN(o.unit_price)', 'min_price')
       .addSelect('MAX(o.unit_price)', 'max_price')
       .groupBy('o.source')
@@ -78,8 +87,8 @@ export class ObservationQueries {
       source: r.source,
       period: r.period,
       count: Number(r.n),
-      quantity: roundTo(String(r.quantity ?? 0), SCALE.quantity),
-      amount: roundTo(String(r.amount ?? 0), SCALE.amount),
+      quantity: roundTo(exactSum(m, r.quantity, SCALE.quantity), SCALE.quantity),
+      amount: roundTo(exactSum(m, r.amount, SCALE.unitPrice + SCALE.quantity), SCALE.amount),
       minUnitPrice: new Decimal(String(r.min_price)).toFixed(SCALE.unitPrice),
       maxUnitPrice: new Decimal(String(r.max_price)).toFixed(SCALE.unitPrice),
     }));

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Decimal, roundTo } from '../../../database/decimal';
+import { dialectOf } from '../../../database/dialect';
 import { sqlTimestamp } from '../alerts/alert-raising.service';
 import type { ProductHistory, StatsRow } from '../evaluation/domain/evaluate-group';
 import { chunk } from '../evaluation/observation-aggregates';
@@ -31,11 +32,11 @@ const COLUMNS = [
 /** §M2 stored peer statistics (`monitoring_peer_stats`), written by evaluation runs. */
 @Injectable()
 export class PeerStatsStore {
-  constructor(private readonly dataSource: DataSource) {}
-
   /**
    * Replaces the statistics of the evaluated keys (period × generic keys) with `rows`, inside
-   * the caller's transaction: a generic that lost its transactions loses its rows too.
+   * the caller's transaction: a generic that lost its transactions loses its rows too. A row is
+   * written over its subject's row of the period whatever key that row had: a product that a
+   * catalogue edit moved to another generic key is one subject, stored under its new key.
    */
   async replace(
     manager: EntityManager,
@@ -53,6 +54,11 @@ export class PeerStatsStore {
     }
     const at = sqlTimestamp(now);
     const p = (v: Decimal) => roundTo(v, 6);
+    const refreshed = COLUMNS.filter((c) => c !== 'period' && c !== 'subject_key');
+    const onConflict =
+      dialectOf(manager) === 'mysql'
+        ? `ON DUPLICATE KEY UPDATE ${refreshed.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+        : `ON CONFLICT (period, subject_key) DO UPDATE SET ${refreshed.map((c) => `${c} = excluded.${c}`).join(', ')}`;
     for (const slice of chunk(rows, 200)) {
       const values: unknown[] = [];
       for (const r of slice) {
@@ -81,25 +87,27 @@ export class PeerStatsStore {
       }
       const row = `(${COLUMNS.map(() => '?').join(',')})`;
       await manager.query(
-        `INSERT INTO monitoring_peer_stats (${COLUMNS.join(', ')}) VALUES ${slice.map(() => row).join(', ')}`,
+        `INSERT INTO monitoring_peer_stats (${COLUMNS.join(', ')}) VALUES ${slice.map(() => row).join(', ')} ${onConflict}`,
         values,
       );
     }
   }
 
   /**
-   * Monthly medians and purchased quantities of the generics' products in [from, to]
-   * (periods), as stored: the history the time-series rules (5, 9) look back on. The stored
-   * median is the 6-decimal figure, so every run reads the very same history.
+   * Monthly medians and purchased quantities of the products in [from, to] (periods), as stored:
+   * the history the time-series rules (5, 9) look back on. The stored median is the 6-decimal
+   * figure, so every run reads the very same history. By product, whatever generic key a month
+   * stored it under. `source`: the caller's transaction, when it holds the period's lock.
    */
   async history(
+    source: EntityManager,
     from: string,
     to: string,
-    genericKeys: readonly string[],
+    productIds: readonly string[],
   ): Promise<Map<string, ProductHistory>> {
     const out = new Map<string, ProductHistory>();
-    for (const keys of chunk(genericKeys, 500)) {
-      const rows = await this.dataSource.query<
+    for (const ids of chunk(productIds, 500)) {
+      const rows = await source.query<
         Array<{
           period: string;
           product_id: string | number;
@@ -107,8 +115,8 @@ export class PeerStatsStore {
           quantity: string | number | null;
         }>
       >(
-        `SELECT period, product_id, median, quantity FROM monitoring_peer_stats WHERE period >= ? AND period <= ? AND product_id IS NOT NULL AND generic_key IN (${keys.map(() => '?').join(',')}) ORDER BY period`,
-        [from, to, ...keys],
+        `SELECT period, product_id, median, quantity FROM monitoring_peer_stats WHERE period >= ? AND period <= ? AND subject_key IN (${ids.map(() => '?').join(',')}) ORDER BY period`,
+        [from, to, ...ids.map((id) => `product:${id}`)],
       );
       for (const r of rows) {
         const productId = String(r.product_id);

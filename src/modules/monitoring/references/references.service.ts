@@ -63,14 +63,19 @@ export class ReferencesService {
       : [];
     const { period } = query;
     const { first, last } = periodBounds(period);
-    const genericKey =
-      query.genericKey ?? (await this.genericOf(query.productId as string, period));
+    const productId = query.productId ?? null;
     const rows: ObservationAggregate[] = [];
-    if (genericKey) {
-      for await (const g of this.aggregates.byGeneric(period, [genericKey]))
+    let genericKey: string | null = null;
+    if (productId) {
+      // The product's month under the key the evaluation groups it with.
+      const own = await this.aggregates.ofProduct(period, productId);
+      if (own) rows.push(...own.aggregates);
+      genericKey = own?.genericKey ?? (await this.genericOf(productId));
+    } else {
+      genericKey = query.genericKey as string;
+      for (const g of await this.aggregates.read(this.dataSource.manager, period, [genericKey]))
         rows.push(...g.aggregates);
     }
-    const productId = query.productId ?? null;
     const mine = productId ? rows.filter((r) => r.productId === productId) : rows;
     const peers: Peer[] = [];
     for (const r of mine) {
@@ -177,10 +182,11 @@ export class ReferencesService {
     return lowest ? ref(`region:${lowest.region}`, lowest.price, lowest.region) : null;
   }
 
-  private async genericOf(productId: string, period: string): Promise<string | null> {
+  /** A product not observed in the period: the generic key of its latest observation. */
+  private async genericOf(productId: string): Promise<string | null> {
     const rows = await this.dataSource.query<Array<{ generic_key: string }>>(
-      'SELECT generic_key FROM monitoring_observations WHERE product_id = ? ORDER BY CASE WHEN period = ? THEN 0 ELSE 1 END, id DESC LIMIT 1',
-      [productId, period],
+      'SELECT generic_key FROM monitoring_observations WHERE product_id = ? ORDER BY observed_on DESC, id DESC LIMIT 1',
+      [productId],
     );
     return rows[0]?.generic_key ?? null;
   }

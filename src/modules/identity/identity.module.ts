@@ -22,6 +22,7 @@ import { Organisation } from './organisations/organisation.entity';
 import { OrganisationsController } from './organisations/organisations.controller';
 import { OrganisationsService } from './organisations/organisations.service';
 import { Region } from './regions/region.entity';
+import { RegionTree } from './regions/region-tree.service';
 import { RegionsController } from './regions/regions.controller';
 import { RegionsService } from './regions/regions.service';
 import { IdentityScope } from './scope/identity-scope.service';
@@ -60,6 +61,7 @@ import { UsersService } from './users/users.service';
     IdentityScope,
     { provide: OrganisationScope, useExisting: IdentityScope },
     RegionsService,
+    RegionTree,
     OrganisationsService,
     AlliancesService,
     UsersService,
@@ -73,6 +75,7 @@ import { UsersService } from './users/users.service';
     OrganisationDirectory,
     IdentityScope,
     OrganisationScope,
+    RegionTree,
   ],
 })
 export class IdentityModule implements OnModuleInit {

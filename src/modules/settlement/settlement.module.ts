@@ -7,7 +7,6 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { DeliveryLine } from '../execution/deliveries/delivery.entity';
 import { ExecutionModule } from '../execution/execution.module';
 import { ImportKindRegistry } from '../imports/import-kind.registry';
-import { Region } from '../identity/regions/region.entity';
 import { ProcurementModule } from '../procurement/procurement.module';
 import { LedgerPrepaymentOffsets } from './prepayment/ledger-prepayment-offsets';
 import { Prepayment, PrepaymentOffset } from './prepayment/prepayment.entity';
@@ -75,8 +74,9 @@ import { StatementsController } from './statements/statements.controller';
     TypeOrmModule.forFeature([Statement, LineException, Dispute, Review, Payment]),
     // §S3.5 payment instruction files and the bank's results.
     TypeOrmModule.forFeature([BankBatch, BankBatchItem, BankBatchFile]),
-    // §S4 deadlines and metrics read delivery lines (execution's table contract) and regions.
-    TypeOrmModule.forFeature([OverdueAlert, DeliveryLine, Region]),
+    // §S4 deadlines and metrics read delivery lines (execution's table contract); regions come
+    // through identity's RegionTree, products through catalog's CatalogDirectory.
+    TypeOrmModule.forFeature([OverdueAlert, DeliveryLine]),
     CatalogModule,
     ExecutionModule,
     ProcurementModule,

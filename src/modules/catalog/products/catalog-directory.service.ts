@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import { normaliseCode } from './domain/product-codes';
 import { isId } from './product-lookups';
 import { Product, ProductUdi } from './product.entity';
+
+let sequence = 0;
 
 /** Read access to products for other contexts (procurement lots, orders, monitoring …). */
 @Injectable()
@@ -38,6 +40,18 @@ export class CatalogDirectory {
       .getRepository(Product)
       .find({ select: { id: true }, where: { manufacturerId }, order: { id: 'ASC' } });
     return rows.map((p) => p.id);
+  }
+
+  /**
+   * Joins `qb`'s rows to the product their product-id column (`line.productId` …) names, for
+   * figures grouped in SQL by what the catalogue says of it; a row naming no product drops out.
+   * Answers the SQL of the product's category (`drug` | `consumable`).
+   */
+  joinCategory<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, column: string): string {
+    sequence = (sequence + 1) % 1_000_000_000;
+    const alias = `catalog_product_${sequence}`;
+    qb.innerJoin(Product, alias, `${alias}.id = ${column}`);
+    return `${alias}.category`;
   }
 
   /** The consumable a UDI-DI is mapped to (一码联通), or null. */

@@ -20,9 +20,11 @@ export class OrganisationDirectory {
     return new Map(rows.map((o) => [o.code, o]));
   }
 
-  async findByIds(ids: string[]): Promise<Map<string, Organisation>> {
+  /** Inside a transaction pass its manager. */
+  async findByIds(ids: string[], manager?: EntityManager): Promise<Map<string, Organisation>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.orgs.findBy({ id: In([...new Set(ids)]) });
+    const repo = manager ? manager.getRepository(Organisation) : this.orgs;
+    const rows = await repo.findBy({ id: In([...new Set(ids)]) });
     return new Map(rows.map((o) => [o.id, o]));
   }
 

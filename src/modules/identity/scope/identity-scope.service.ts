@@ -116,6 +116,26 @@ export class IdentityScope {
     });
   }
 
+  /**
+   * The ids of the organisations (of `type`, when given) the actor sees, by the rule of
+   * restrictOrganisations, as SQL for `column IN (…)` in set-based statements, with the
+   * parameters to bind.
+   */
+  organisationIdsQuery(
+    actor: Actor,
+    m: EntityManager,
+    type?: string,
+  ): { sql: string; params: ObjectLiteral } {
+    const alias = unique('scope_ids_org');
+    const qb = m.getRepository(Organisation).createQueryBuilder(alias).select(`${alias}.id`);
+    if (type !== undefined) {
+      const p = unique('scopeType');
+      qb.where(`${alias}.type = :${p}`, { [p]: type });
+    }
+    this.restrictOrganisations(qb, actor, alias);
+    return { sql: qb.getQuery(), params: qb.getParameters() };
+  }
+
   /** A region the actor may write to (its own region or below it), else 404 REGION_NOT_FOUND. */
   async assertRegionInScope(
     actor: Actor,

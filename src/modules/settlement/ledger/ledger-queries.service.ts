@@ -4,7 +4,7 @@ import { In, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../../../common/auth/actor';
 import { page, Page, PageQuery, skipTake } from '../../../common/pagination';
 import { Decimal } from '../../../database/decimal';
-import { Region } from '../../identity/regions/region.entity';
+import { RegionTree } from '../../identity/regions/region-tree.service';
 import { IdentityScope } from '../../identity/scope/identity-scope.service';
 import { settlementError } from '../settlement.errors';
 import { LedgerAccount, LedgerBalance } from './account.entity';
@@ -23,13 +23,6 @@ const ZERO = new Decimal(0);
 
 export function isId(value: string): boolean {
   return /^\d{1,18}$/.test(value);
-}
-
-let sequence = 0;
-/** Parameter names unique per query, so a restriction can appear more than once in one query. */
-function param(name: string): string {
-  sequence = (sequence + 1) % 1_000_000_000;
-  return `${name}_${sequence}`;
 }
 
 export function accountView(a: LedgerAccount, b: LedgerBalance | undefined): AccountView {
@@ -62,6 +55,7 @@ export function accountView(a: LedgerAccount, b: LedgerBalance | undefined): Acc
 export class LedgerQueries {
   constructor(
     private readonly scope: IdentityScope,
+    private readonly regions: RegionTree,
     @InjectRepository(LedgerAccount) private readonly accounts: Repository<LedgerAccount>,
     @InjectRepository(LedgerBalance) private readonly balances: Repository<LedgerBalance>,
     @InjectRepository(Journal) private readonly journals: Repository<Journal>,
@@ -287,14 +281,8 @@ export class LedgerQueries {
     this.scope.restrictByOrganisationColumn(owned, actor, 'sa.ownerId');
     if (actor.orgType !== 'authority')
       return qb.andWhere(`${column} IN ${owned.getQuery()}`, owned.getParameters());
-    const prefix = param('fundScope');
-    const funds = qb
-      .subQuery()
-      .select('fa.id')
-      .from(LedgerAccount, 'fa')
-      .innerJoin(Region, 'fr', 'fr.code = fa.regionCode')
-      .where("fa.type = 'fund'")
-      .andWhere(`fr.path LIKE :${prefix}`, { [prefix]: `${actor.regionPath}%` });
+    const funds = qb.subQuery().select('fa.id').from(LedgerAccount, 'fa').where("fa.type = 'fund'");
+    this.regions.restrictRegionColumn(funds, 'fa.regionCode', actor.regionPath!);
     return qb.andWhere(`(${column} IN ${owned.getQuery()} OR ${column} IN ${funds.getQuery()})`, {
       ...owned.getParameters(),
       ...funds.getParameters(),

@@ -8,7 +8,7 @@ import { forUpdate } from '../../../database/dialect';
 import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditService, SYSTEM } from '../../audit/audit.service';
 import { OrganisationDirectory } from '../../identity/organisations/organisation-directory.service';
-import { Region } from '../../identity/regions/region.entity';
+import { RegionTree } from '../../identity/regions/region-tree.service';
 import { settlementError } from '../settlement.errors';
 import { LedgerAccount, LedgerBalance } from './account.entity';
 import {
@@ -127,6 +127,7 @@ export class LedgerService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly directory: OrganisationDirectory,
+    private readonly regions: RegionTree,
     private readonly queries: LedgerQueries,
   ) {}
 
@@ -542,7 +543,7 @@ export class LedgerService {
   private async ownerName(m: EntityManager, spec: CheckedAccountSpec): Promise<string> {
     if (spec.owner === 'none') return '';
     if (spec.owner === 'region') {
-      const region = await m.getRepository(Region).findOneBy({ code: spec.regionCode! });
+      const region = await this.regions.find(spec.regionCode!, m);
       if (!region)
         throw settlementError('ACCOUNT_OWNER_INVALID', `regionCode: no region ${spec.regionCode}`, {
           field: 'regionCode',

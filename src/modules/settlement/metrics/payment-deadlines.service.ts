@@ -7,10 +7,9 @@ import { page, skipTake } from '../../../common/pagination';
 import { AppConfig } from '../../../config/config';
 import { APP_CONFIG } from '../../../config/config.module';
 import { Decimal } from '../../../database/decimal';
-import { Product } from '../../catalog/products/product.entity';
+import { CatalogDirectory } from '../../catalog/products/catalog-directory.service';
 import { DeliveryLine } from '../../execution/deliveries/delivery.entity';
-import { Organisation } from '../../identity/organisations/organisation.entity';
-import { Region } from '../../identity/regions/region.entity';
+import { RegionTree } from '../../identity/regions/region-tree.service';
 import { LineException } from '../statements/statement.entity';
 import { inScopeOf } from '../statements/statement-membership';
 import { StatementQueries } from '../statements/statement-queries.service';
@@ -71,8 +70,9 @@ export class PaymentDeadlines {
     private readonly clock: Clock,
     private readonly statements: StatementQueries,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly regions: RegionTree,
+    private readonly catalog: CatalogDirectory,
     @InjectRepository(DeliveryLine) private readonly lines: Repository<DeliveryLine>,
-    @InjectRepository(Region) private readonly regions: Repository<Region>,
   ) {}
 
   get parameters(): DeadlineParameters {
@@ -217,20 +217,13 @@ export class PaymentDeadlines {
     const qb = this.acceptedLines(actor, now);
     const m = qb.connection.manager;
     if (query.regionCode) {
-      const region = await this.regions.findOneBy({ code: query.regionCode });
+      const region = await this.regions.find(query.regionCode);
       if (!region || (actor.orgType === 'authority' && !regionInScope(actor, region.path)))
         throw metricsError('METRICS_REGION_NOT_FOUND', `Region ${query.regionCode} not found`, {
           field: 'regionCode',
           code: query.regionCode,
         });
-      const sub = qb
-        .subQuery()
-        .select('ro.id')
-        .from(Organisation, 'ro')
-        .innerJoin(Region, 'rr', 'rr.code = ro.regionCode')
-        .where('rr.path LIKE :metricsRegionPath')
-        .getQuery();
-      qb.andWhere(`dl.hospitalId IN ${sub}`, { metricsRegionPath: `${region.path}%` });
+      this.regions.restrictOrganisationColumn(qb, 'dl.hospitalId', region.path);
     }
     const arms = windows
       .map((w, i) => `WHEN dl.accepted_at < :periodEnd${i} THEN '${w.period}'`)
@@ -239,8 +232,8 @@ export class PaymentDeadlines {
     const paid = 'p.id IS NOT NULL';
     const days = `(${chinaDayNumber(m, 'p.paid_at')} - ${chinaDayNumber(m, 'dl.accepted_at')})`;
     const when = (cond: string, then: string) => `CASE WHEN ${cond} THEN ${then} ELSE 0 END`;
+    const category = this.catalog.joinCategory(qb, 'dl.productId');
     const rows = await qb
-      .innerJoin(Product, 'pr', 'pr.id = dl.productId')
       .leftJoin(LineException, 'e', 'e.deliveryLineId = dl.id')
       .leftJoin('settlement_statements', 'hs', this.homeStatement('hs'))
       // The paying statement: the window's when the line has no exception, the later one when
@@ -257,7 +250,7 @@ export class PaymentDeadlines {
         metricsTo: windows[windows.length - 1].end,
       })
       .select(`CASE ${arms} END`, 'bucket')
-      .addSelect('pr.category', 'grp')
+      .addSelect(category, 'grp')
       .addSelect('COUNT(*)', 'line_count')
       .addSelect(sumCents('dl.amount'), 'accepted')
       .addSelect(sumCents(when(paid, 'dl.amount')), 'settled')
@@ -275,7 +268,7 @@ export class PaymentDeadlines {
       .addSelect(sumCents(when("e.status = 'disputed'", 'dl.amount')), 'disputed')
       .setParameters({ paymentDays: params.paymentDays, overdueBefore })
       .groupBy('bucket')
-      .addGroupBy('pr.category')
+      .addGroupBy(category)
       .getRawMany<MetricRow>();
     const totals = new Map<string, GroupTotals>();
     for (const r of rows)

@@ -9,7 +9,7 @@ import { Decimal } from '../../../database/decimal';
 import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditChange, AuditService } from '../../audit/audit.service';
 import { OrganisationDirectory } from '../../identity/organisations/organisation-directory.service';
-import { Region } from '../../identity/regions/region.entity';
+import { RegionTree } from '../../identity/regions/region-tree.service';
 import { checkIdempotencyKey } from '../ledger/domain/journal-rules';
 import { LedgerService } from '../ledger/ledger.service';
 import { PrepaymentOffsets } from '../prepayment/prepayment-offsets';
@@ -77,6 +77,7 @@ export class PaymentsService {
     private readonly offsets: PrepaymentOffsets,
     private readonly statements: StatementQueries,
     private readonly directory: OrganisationDirectory,
+    private readonly regions: RegionTree,
     @InjectRepository(Payment) private readonly payments: Repository<Payment>,
   ) {}
 
@@ -267,9 +268,7 @@ export class PaymentsService {
    */
   private async poolingRegion(m: EntityManager, hospitalId: string): Promise<string> {
     const hospital = await this.directory.findById(hospitalId);
-    const own = hospital?.regionCode
-      ? await m.getRepository(Region).findOneBy({ code: hospital.regionCode })
-      : null;
+    const own = hospital?.regionCode ? await this.regions.find(hospital.regionCode, m) : null;
     if (!own)
       throw statementError(
         'POOLING_REGION_MISSING',
@@ -277,9 +276,7 @@ export class PaymentsService {
         { hospitalId },
       );
     if (own.level !== 'county') return own.code;
-    const city = own.parentCode
-      ? await m.getRepository(Region).findOneBy({ code: own.parentCode })
-      : null;
+    const city = own.parentCode ? await this.regions.find(own.parentCode, m) : null;
     return city?.code ?? own.code;
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Actor } from '../../../common/auth/actor';
-import { Organisation } from '../../identity/organisations/organisation.entity';
-import { Region } from '../../identity/regions/region.entity';
+import { OrganisationDirectory } from '../../identity/organisations/organisation-directory.service';
+import { RegionTree } from '../../identity/regions/region-tree.service';
 import { IdentityScope } from '../../identity/scope/identity-scope.service';
 import { EffectiveAgreement } from '../../procurement/awards/agreement-directory.service';
 import {
@@ -23,6 +23,8 @@ export class AwardedRounds {
   constructor(
     private readonly scope: IdentityScope,
     private readonly facts: AwardedRoundFacts,
+    private readonly directory: OrganisationDirectory,
+    private readonly regions: RegionTree,
   ) {}
 
   /** The round, locked for the caller's run; 404 unknown, 409 not awarded yet. */
@@ -72,13 +74,12 @@ export class AwardedRounds {
   ): Promise<Map<string, { regionCode: string; poolingRegion: string }>> {
     const ids = [...new Set(orgIds)];
     if (ids.length === 0) return new Map();
-    const orgs = await m.getRepository(Organisation).findBy({ id: In(ids) });
-    const codes = [...new Set(orgs.map((o) => o.regionCode).filter((c): c is string => !!c))];
-    const regions = codes.length ? await m.getRepository(Region).findBy({ code: In(codes) }) : [];
-    const pathOf = new Map(regions.map((r) => [r.code, r.path]));
+    const orgs = [...(await this.directory.findByIds(ids, m)).values()];
+    const codes = orgs.map((o) => o.regionCode).filter((c): c is string => !!c);
+    const regions = await this.regions.findByCodes(codes, m);
     const out = new Map<string, { regionCode: string; poolingRegion: string }>();
     for (const o of orgs) {
-      const path = o.regionCode ? pathOf.get(o.regionCode) : undefined;
+      const path = o.regionCode ? regions.get(o.regionCode)?.path : undefined;
       if (o.regionCode && path)
         out.set(o.id, { regionCode: o.regionCode, poolingRegion: poolingRegionCode(path) });
     }

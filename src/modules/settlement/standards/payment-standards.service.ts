@@ -14,7 +14,7 @@ import { addDays, isBusinessDate } from '../../catalog/listing-prices/domain/lis
 import { ListingPricesService } from '../../catalog/listing-prices/listing-prices.service';
 import { ProductFamilies } from '../../catalog/products/product-families.service';
 import { Product } from '../../catalog/products/product.entity';
-import { Region } from '../../identity/regions/region.entity';
+import { RegionTree } from '../../identity/regions/region-tree.service';
 import { EffectiveAgreement } from '../../procurement/awards/agreement-directory.service';
 import { LotFacts } from '../../procurement/awards/awarded-round-facts.service';
 import { strengthInBase } from '../../procurement/selection/domain/unit-price';
@@ -105,6 +105,7 @@ export class PaymentStandardsService {
     private readonly rounds: AwardedRounds,
     private readonly listings: ListingPricesService,
     private readonly products: ProductFamilies,
+    private readonly regions: RegionTree,
     @InjectRepository(PaymentStandard) private readonly standards: Repository<PaymentStandard>,
   ) {}
 
@@ -204,7 +205,7 @@ export class PaymentStandardsService {
             field: 'productId',
           },
         );
-      const region = await m.getRepository(Region).findOneBy({ code: body.regionCode });
+      const region = await this.regions.find(body.regionCode, m);
       if (!region || !regionInScope(actor, region.path))
         throw settlementError(
           'STANDARD_REGION_NOT_FOUND',

@@ -58,6 +58,40 @@ registerUniqueConstraint('uq_settlement_disputes__statement_line_id', {
 const isId = (v: string) => /^\d{1,18}$/.test(v);
 
 /**
+ * Why a line on a statement cannot be disputed there, naming where it stands: the statement
+ * that bills it when it was carried onward, the dispute already raised on it (a line is
+ * disputed once, wherever it is billed).
+ */
+function notDisputable(
+  statementId: string,
+  lineId: string,
+  status: string,
+  exception: LineException | null,
+  earlier: Dispute | null,
+) {
+  const onward = status === 'carried' ? (exception?.carriedToStatementId ?? null) : null;
+  const billedOn = onward !== null && exception?.status === 'carried' ? onward : null;
+  let why: string;
+  if (billedOn) why = `was carried onto statement ${billedOn}, which bills it; dispute it there`;
+  else if (onward) why = `was carried onto statement ${onward}, where it is ${exception!.status}`;
+  else if (status === 'carried')
+    why = `was carried and waits for the pair's next statement, which will bill it`;
+  else if (status === 'struck') why = 'is struck off: its dispute was upheld';
+  else if (!earlier) why = `is ${status}`;
+  else if (status === 'disputed')
+    why = `is under dispute ${earlier.id}, raised on statement ${earlier.statementId}`;
+  else
+    why = `was disputed on statement ${earlier.statementId} (dispute ${earlier.id}); a line is disputed once`;
+  return statementError('LINE_NOT_DISPUTABLE', `Line ${lineId} ${why}`, {
+    id: statementId,
+    lineId,
+    lineStatus: status,
+    billedOn,
+    disputeId: earlier?.id ?? null,
+  });
+}
+
+/**
  * §S3.2 reconciliation (confirm, dispute, deemed confirmation at the deadline), dispute
  * resolution and §S3.3 three-level review. Each use case locks the statement row first, so two
  * parties acting at once are applied one after the other.
@@ -149,26 +183,36 @@ export class StatementCycle {
             lineId,
           },
         );
+      const exception = await m.getRepository(LineException).findOneBy({ deliveryLineId: line.id });
       const earlier = await m.getRepository(Dispute).findOneBy({ statementLineId: line.id });
       if (line.status !== 'billed' || earlier)
-        throw statementError(
-          'LINE_NOT_DISPUTABLE',
-          `Line ${line.id} is ${earlier ? 'already disputed' : line.status}; a line is disputed once`,
-          { id: s.id, lineId: line.id, lineStatus: line.status, disputeId: earlier?.id ?? null },
-        );
+        throw notDisputable(s.id, line.id, line.status, exception, earlier);
       const now = this.clock.now();
       const amount = new Decimal(line.amount);
-      // The exception takes the line out of its statement; its unique key holds a line to one.
-      await m.getRepository(LineException).insert({
-        deliveryLineId: line.id,
-        statementId: s.id,
-        carriedToStatementId: null,
-        hospitalId: s.hospitalId,
-        supplierId: s.supplierId,
-        amount,
-        status: 'disputed',
-        updatedAt: now,
-      });
+      if (exception === null) {
+        // The exception takes the line out of its window's statement; its unique key holds a
+        // line to one.
+        await m.getRepository(LineException).insert({
+          deliveryLineId: line.id,
+          statementId: s.id,
+          carriedToStatementId: null,
+          hospitalId: s.hospitalId,
+          supplierId: s.supplierId,
+          amount,
+          status: 'disputed',
+          updatedAt: now,
+        });
+      } else {
+        // Billed here as carried: the line keeps its window's statement and stays on this one
+        // as disputed; resolved for it, it waits for the pair's next statement (resolve()).
+        // This statement is locked, and only a dispute on it changes what it carries.
+        await m
+          .getRepository(LineException)
+          .update(
+            { id: exception.id, status: 'carried', carriedToStatementId: s.id },
+            { status: 'disputed', updatedAt: now },
+          );
+      }
       s.amount = s.amount.minus(amount);
       s.disputedAmount = s.disputedAmount.plus(amount);
       s.lineCount -= 1;
@@ -238,12 +282,21 @@ export class StatementCycle {
           resolvedAt: now,
         },
       );
-      await m
+      // A line disputed on the statement it was carried onto left that statement's total:
+      // accepted, it waits for the pair's next statement like any carried line; struck, it
+      // shows there as struck.
+      const exception = await m
         .getRepository(LineException)
-        .update(
-          { deliveryLineId: dispute.statementLineId },
-          { status: accepted ? 'carried' : 'struck', updatedAt: now },
-        );
+        .findOneByOrFail({ deliveryLineId: dispute.statementLineId });
+      const leftCarrier = accepted && exception.carriedToStatementId === dispute.statementId;
+      await m.getRepository(LineException).update(
+        { id: exception.id },
+        {
+          status: accepted ? 'carried' : 'struck',
+          ...(leftCarrier ? { carriedToStatementId: null } : {}),
+          updatedAt: now,
+        },
+      );
       // The line no longer waits on its original statement.
       await m
         .getRepository(Statement)

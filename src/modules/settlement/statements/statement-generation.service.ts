@@ -5,9 +5,9 @@ import { Clock } from '../../../common/clock';
 import { registerUniqueConstraint } from '../../../common/errors/unique-constraints';
 import { AppConfig } from '../../../config/config';
 import { APP_CONFIG } from '../../../config/config.module';
+import { dialectOf } from '../../../database/dialect';
 import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditService, SYSTEM } from '../../audit/audit.service';
-import { Organisation } from '../../identity/organisations/organisation.entity';
 import { IdentityScope } from '../../identity/scope/identity-scope.service';
 import { checkPeriod, periodWindow, reconciliationDeadline } from './domain/statement-rules';
 import { GenerationView } from './dto/statement.dto';
@@ -20,6 +20,9 @@ registerUniqueConstraint('uq_settlement_statements__hospital_id__supplier_id__pe
   code: 'SETTLEMENT.STATEMENT_STATE_CONFLICT',
   message: 'Statements of this period were generated at the same moment; run the generation again',
 });
+
+/** Statements widened per step (see widen): the ids bound in one `IN` list. */
+const WIDEN_CHUNK = 1000;
 
 /** Which hospitals a run covers: SQL over a hospital-id column, with its parameters. */
 interface HospitalScope {
@@ -39,14 +42,18 @@ interface HospitalScope {
  *   the pair's statement of this period (opened for them if needed) while it is open —
  *   reconciling and confirmed by neither side; otherwise they wait for a later one. They are the
  *   lines whose dispute was resolved for them (`carried`) and the lines their window's statement
- *   did not bill when statements still copied their lines (`excluded`, see below);
+ *   did not bill, outside the scope it was generated under (`excluded`, see below);
  * - exceptions recorded before their window's statement existed (only from rows converted when
- *   membership became by window) take it as their own once it is generated.
+ *   membership became by window) take it as their own once it is generated;
+ * - under SETTLEMENT_SCOPE=all, statements of earlier months generated under `vbp` first take
+ *   the wider scope (widen): the lines of their window they did not bill become `excluded`, so
+ *   the placement above bills them.
  * All in one transaction: a failure anywhere leaves nothing, and a rerun finds every statement
  * it made, so generation is idempotent and retry-safe.
  *
- * `excluded` lines are the lines of a window that its statement, generated under the rule that
- * copied lines, did not take: outside the settlement scope of the time. That rule billed every
+ * `excluded` lines are the lines of a window that its statement did not take: outside the
+ * settlement scope it was generated under, either when statements still copied their lines, or
+ * since, when the scope was `vbp` and has become `all`. The rule that copied lines billed every
  * accepted line not yet billed onto the next statement whose scope covered it, so such a line is
  * billed here, once, as a carried line, by the first statement of its pair whose scope covers it
  * (and never while the scope leaves it out). Reporting them apart instead would leave accepted
@@ -98,6 +105,7 @@ export class StatementGeneration {
       // none in its window: disputes are raised on statements that exist.
       const excepted = await this.exists(m, this.inPeriod('x'), params);
       await this.run(m, this.insertFromWindow(m, hospitals, excepted), params);
+      const widened = await this.widen(m, hospitals, params);
       if (await this.exists(m, this.awaitingAny('x'), params)) {
         await this.run(m, this.insertForCarried(hospitals), params);
         await this.run(m, this.addCarried(m, hospitals), params);
@@ -120,6 +128,7 @@ export class StatementGeneration {
         {
           after: {
             ...result,
+            statementsWidened: widened,
             regionCode: actor === SYSTEM ? null : actor.regionCode,
           },
         },
@@ -132,14 +141,8 @@ export class StatementGeneration {
   private hospitalScope(m: EntityManager, actor: Actor | typeof SYSTEM): HospitalScope {
     if (actor === SYSTEM || (actor.orgType === 'authority' && actor.regionPath === null))
       return { where: () => '1 = 1', params: {} };
-    const qb = m
-      .getRepository(Organisation)
-      .createQueryBuilder('gen_org')
-      .select('gen_org.id')
-      .where("gen_org.type = 'hospital'");
-    this.scope.restrictOrganisations(qb, actor, 'gen_org');
-    const sub = qb.getQuery();
-    return { where: (column) => `${column} IN (${sub})`, params: qb.getParameters() };
+    const { sql, params } = this.scope.organisationIdsQuery(actor, m, 'hospital');
+    return { where: (column) => `${column} IN (${sql})`, params };
   }
 
   private scopeJoin(): string {
@@ -182,6 +185,62 @@ export class StatementGeneration {
         GROUP BY dl.hospital_id, dl.supplier_id
       ) g
       WHERE ${this.missing('g')}`;
+  }
+
+  /**
+   * Under SETTLEMENT_SCOPE=all, the run's statements of earlier months generated under `vbp`
+   * take the wider scope: the accepted lines of their window that they did not bill (outside
+   * `vbp`, without an exception) are recorded as `excluded` on them, so the placement steps
+   * bill each once, as a carried line, on the pair's next open statement, and the statement's
+   * scope becomes `all`, which leaves what it bills unchanged. Once per statement: the work is
+   * those statements and their windows' lines, and a run that finds none costs one read of the
+   * statements. Each is locked and read again before it is widened, so of two runs at the same
+   * moment the second finds it widened already. Answers how many statements were widened.
+   */
+  private async widen(
+    m: EntityManager,
+    hospitals: HospitalScope,
+    params: Record<string, unknown>,
+  ): Promise<number> {
+    if (this.config.settlementCycle.scope !== 'all') return 0;
+    const narrow = await this.select(
+      m,
+      `SELECT w.id AS id FROM settlement_statements w WHERE w.scope = 'vbp'
+        AND w.period_end <= :start AND ${hospitals.where('w.hospital_id')}`,
+      params,
+    );
+    const lock = dialectOf(m) === 'mysql' ? ' FOR UPDATE' : '';
+    let widened = 0;
+    for (let i = 0; i < narrow.length; i += WIDEN_CHUNK) {
+      const still = await this.select(
+        m,
+        `SELECT id FROM settlement_statements WHERE id IN (:...ids) AND scope = 'vbp'${lock}`,
+        { ids: narrow.slice(i, i + WIDEN_CHUNK) },
+      );
+      if (still.length === 0) continue;
+      const chunk = { ...params, ids: still };
+      await this.run(
+        m,
+        `INSERT INTO settlement_line_exceptions (delivery_line_id, statement_id,
+            carried_to_statement_id, hospital_id, supplier_id, amount, status, updated_at)
+          SELECT dl.id, w.id, NULL, dl.hospital_id, dl.supplier_id, dl.amount, 'excluded', :now
+          FROM settlement_statements w
+          INNER JOIN delivery_lines dl ON dl.hospital_id = w.hospital_id
+            AND dl.supplier_id = w.supplier_id AND dl.decision = 'accepted'
+            AND dl.accepted_at >= w.period_start AND dl.accepted_at < w.period_end
+          WHERE w.id IN (:...ids) AND NOT EXISTS (SELECT 1 FROM purchase_order_lines pol
+              WHERE pol.id = dl.order_line_id AND pol.agreement_id IS NOT NULL)
+            AND ${unexcepted('dl')}`,
+        chunk,
+      );
+      await this.run(
+        m,
+        `UPDATE settlement_statements SET scope = 'all', updated_at = :now WHERE id IN (:...ids)`,
+        chunk,
+      );
+      widened += still.length;
+    }
+    return widened;
   }
 
   /** Exception `e`'s line was accepted in the period's window. */
@@ -273,6 +332,16 @@ export class StatementGeneration {
       params,
     );
     return (await m.query<unknown[]>(query, values)).length > 0;
+  }
+
+  /** The ids a query answers, as strings. */
+  private async select(
+    m: EntityManager,
+    sql: string,
+    params: Record<string, unknown>,
+  ): Promise<string[]> {
+    const [query, values] = m.connection.driver.escapeQueryWithParameters(sql, params);
+    return (await m.query<Array<{ id: string | number }>>(query, values)).map((r) => String(r.id));
   }
 
   private async run(m: EntityManager, sql: string, params: Record<string, unknown>): Promise<void> {

@@ -19,7 +19,12 @@ import { dialectOf } from '../../../database/dialect';
  * or by none. An exception row's `statement_id` is always the statement of the line's window
  * (null while that month has no statement of the pair): that is where the line shows as
  * disputed, struck, or carried onward; the dispute itself stays on the statement it was raised
- * on.
+ * on. A line disputed on the statement it was carried onto stays there as disputed (its row
+ * keeps `carried_to_statement_id`, no longer `carried`), so that statement no longer bills it.
+ *
+ * A statement keeps the scope it was generated under until generation under a wider
+ * SETTLEMENT_SCOPE records the lines of its window it did not bill as `excluded` and widens it
+ * (statement-generation.service.ts): what it bills is the same before and after.
  *
  * Lines are read from execution's `delivery_lines` under the contract documented on
  * AcceptedLines; the scope check reads `purchase_order_lines.agreement_id` the same way.

@@ -144,8 +144,9 @@ export class StatementQueries {
    * A statement's lines by the membership rule (statement-membership.ts): the pair's accepted
    * delivery lines of its window and scope, with the status of their exception (a line excepted
    * here keeps showing here: disputed, struck, or carried onward), then the lines carried onto
-   * it, billed here — once, also when that is the statement of their own window. A line is named
-   * by its delivery line's id. `lineId` narrows to one line.
+   * it, billed here — once, also when that is the statement of their own window — or disputed
+   * or struck here after they were carried here. A line is named by its delivery line's id.
+   * `lineId` narrows to one line.
    */
   async linesOf(s: Statement, m?: EntityManager, lineId?: string): Promise<StatementLineView[]> {
     const repo = (m ?? this.deliveryLines.manager).getRepository(DeliveryLine);
@@ -165,8 +166,7 @@ export class StatementQueries {
       })
       .andWhere(
         `(e.id IS NULL OR (e.statementId = :statementId AND e.status <> 'excluded'
-          AND (e.status <> 'carried' OR e.carriedToStatementId IS NULL
-            OR e.carriedToStatementId <> :statementId)))`,
+          AND (e.carriedToStatementId IS NULL OR e.carriedToStatementId <> :statementId)))`,
         { statementId: s.id },
       );
     if (s.scope === 'vbp')
@@ -179,7 +179,7 @@ export class StatementQueries {
         'dl.exception',
         LineException,
         'e',
-        "e.deliveryLineId = dl.id AND e.status = 'carried' AND e.carriedToStatementId = :statementId",
+        "e.deliveryLineId = dl.id AND e.status IN ('carried', 'disputed', 'struck') AND e.carriedToStatementId = :statementId",
         { statementId: s.id },
       );
     type Row = DeliveryLine & { exception: LineException | null };
@@ -194,12 +194,21 @@ export class StatementQueries {
       acceptedAt: l.acceptedAt!.toISOString(),
       status,
     });
-    // 'excluded' exceptions were filtered out above; the others are line statuses.
+    // 'excluded' exceptions were filtered out above; the others are line statuses. A line of
+    // this window carried onto another statement shows as carried here, whatever it became
+    // there; one carried here is billed unless disputed or struck here.
     const rows = [
       ...((await one(own).getMany()) as Row[]).map((l) =>
-        view(l, (l.exception?.status as LineStatus | undefined) ?? 'billed'),
+        view(
+          l,
+          l.exception?.carriedToStatementId
+            ? 'carried'
+            : ((l.exception?.status as LineStatus | undefined) ?? 'billed'),
+        ),
       ),
-      ...((await one(carried).getMany()) as Row[]).map((l) => view(l, 'billed')),
+      ...((await one(carried).getMany()) as Row[]).map((l) =>
+        view(l, l.exception!.status === 'carried' ? 'billed' : (l.exception!.status as LineStatus)),
+      ),
     ];
     const byId = (a: StatementLineView, b: StatementLineView) =>
       a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -90,18 +90,21 @@ export const LINE_STATUSES = ['billed', 'disputed', 'struck', 'carried'] as cons
 /**
  * How a line shows on a statement. billed: counts in the statement; disputed: left the total,
  * dispute open; struck: the dispute was upheld against the line, never paid; carried: the
- * dispute was resolved for the line (or, for a line its statement never billed before
- * membership was by window, it was placed later), which is billed on the pair's next generated
- * statement (where it shows as billed).
+ * dispute was resolved for the line (or its statement did not bill it, outside the scope it was
+ * generated under, and it was placed later), which is billed on the pair's next generated
+ * statement (where it shows as billed, and may be disputed like any billed line: it then shows
+ * there as disputed or struck, and on its own window's statement still as carried).
  */
 export type LineStatus = (typeof LINE_STATUSES)[number];
 
 export const EXCEPTION_STATUSES = ['disputed', 'struck', 'carried', 'excluded'] as const;
 /**
- * `excluded` only comes from lines copied before membership was by window (migration
- * 1796500000000): in a statement's window, never on it (outside the settlement scope of the
- * time). Such a line awaits placement: generation bills it once, as `carried`, on the pair's
- * first open statement whose scope covers it (statement-generation.service.ts).
+ * `excluded`: in a statement's window, never on it, outside the settlement scope it was
+ * generated under. From lines copied before membership was by window (migration 1796500000000),
+ * and from statements generated under `vbp` once SETTLEMENT_SCOPE is `all` (generation records
+ * them and widens the statement's scope). Such a line awaits placement: generation bills it
+ * once, as `carried`, on the pair's first open statement whose scope covers it
+ * (statement-generation.service.ts).
  */
 export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
 
@@ -123,7 +126,11 @@ export class LineException {
   @Column({ name: 'statement_id', type: 'bigint', nullable: true, transformer: idColumn })
   statementId!: string | null;
 
-  /** A carried line's later statement, once a generation placed it there. */
+  /**
+   * A carried line's later statement, once a generation placed it there. It bills the line
+   * while the status is `carried`. A line disputed there keeps pointing at it while disputed
+   * and once struck; a dispute resolved for it sends it on to the pair's next statement.
+   */
   @Column({
     name: 'carried_to_statement_id',
     type: 'bigint',

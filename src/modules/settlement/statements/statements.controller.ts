@@ -43,7 +43,7 @@ export class StatementsController {
   @Roles('fund_officer')
   @ApiOperation({
     summary:
-      'Generate the statements of a month (§S3.1) for the hospitals in the officer’s region: one per hospital × supplier with lines accepted that month, plus lines carried after a resolved dispute; idempotent',
+      'Generate the statements of a month (§S3.1) for the hospitals in the officer’s region: one per hospital × supplier with lines accepted that month, plus lines carried after a resolved dispute or left out by an earlier month’s narrower settlement scope; idempotent',
   })
   @ApiOkResponse({ type: GenerationView })
   generate(
@@ -86,7 +86,10 @@ export class StatementsController {
 
   @Post('statements/:id/lines/:lineId/dispute')
   @Roles('hospital_user', 'supplier_user')
-  @ApiOperation({ summary: 'Dispute a line: it leaves the statement’s total until resolved' })
+  @ApiOperation({
+    summary:
+      'Dispute a line billed on the statement, its own or carried onto it: it leaves the statement’s total until resolved; a line is disputed once',
+  })
   @ApiOkResponse({ type: DisputeView })
   dispute(
     @CurrentActor() actor: Actor,

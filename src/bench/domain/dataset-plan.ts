@@ -474,6 +474,9 @@ function spread(i: number): Decimal {
   return new Decimal(80 + ((i * 37) % 51)).div(100);
 }
 
+/** Tag of the dataset's own drugs; other series (import workbook, opening) use other tags. */
+export const DATASET_DRUG_TAG = 'D';
+
 /**
  * The i-th drug of a series (`tag` keeps the dataset's drugs apart from the import workbook's):
  * generics cycle, then strengths, then pack sizes; the code is `X` + prefix + tag + 12 digits.
@@ -516,7 +519,7 @@ export function planDrugs(
   manufacturers: number,
 ): PlannedProduct<DrugSpec>[] {
   return Array.from({ length: count }, (_, i) => {
-    const spec = valid(checkDrug(drugInput(prefix, 'D', i)));
+    const spec = valid(checkDrug(drugInput(prefix, DATASET_DRUG_TAG, i)));
     const g = GENERICS[i % GENERICS.length];
     const packPrice = roundTo(new Decimal(g.price).mul(spec.packSize).mul(spread(i)), 2);
     return {

@@ -23,7 +23,7 @@ import {
 } from '../../modules/monitoring/observations/domain/observation-rows';
 import { addMonths } from '../../modules/monitoring/observations/domain/partitions';
 import { loadDataset } from '../dataset';
-import { planDataset } from '../domain/dataset-plan';
+import { DATASET_DRUG_TAG, planDataset } from '../domain/dataset-plan';
 import { formatNumber, result, BenchResult } from '../domain/report';
 import type { BenchContext, Scenario } from '../scenario';
 
@@ -356,7 +356,8 @@ export async function observationWorld(
     await source
       .getRepository(Product)
       .createQueryBuilder('p')
-      .where('p.code LIKE :p AND p.category = :t', { p: `%${ctx.prefix}%`, t: 'drug' })
+      // The dataset's own drugs, not those an earlier import scenario of the run wrote.
+      .where('p.code LIKE :p', { p: `X${ctx.prefix}${DATASET_DRUG_TAG}%` })
       .orderBy('p.code')
       .getMany()
   ).map((p) => ({

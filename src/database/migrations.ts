@@ -23,6 +23,7 @@ import { ListingMultipleYellowFloor1796910000000 } from '../../migrations/179691
 import { ListingSuspensionsBySource1796950000000 } from '../../migrations/1796950000000-ListingSuspensionsBySource';
 import { CreateEvaluationLocks1796970000000 } from '../../migrations/1796970000000-CreateEvaluationLocks';
 import { RepairStatementMembership1796980000000 } from '../../migrations/1796980000000-RepairStatementMembership';
+import { CommitmentTextVersions1796985000000 } from '../../migrations/1796985000000-CommitmentTextVersions';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list loads under
@@ -54,4 +55,5 @@ export const MIGRATIONS = [
   ListingSuspensionsBySource1796950000000,
   CreateEvaluationLocks1796970000000,
   RepairStatementMembership1796980000000,
+  CommitmentTextVersions1796985000000,
 ];

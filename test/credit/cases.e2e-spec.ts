@@ -555,11 +555,15 @@ describe('credit: cases, ratings, repairs and commitments (§K)', () => {
     });
 
     it('has suppliers sign the current commitment text once and lists their commitments', async () => {
+      // The version in force: the seeded 2020-1 on a fresh database, a later one where
+      // commitment-texts.e2e-spec published since (the text is global state).
       const text = await get(tokens.hospital_user, '/credit/commitment-text').expect(200);
       expect(text.body).toMatchObject({
-        version: '2020-1',
+        version: expect.stringMatching(/^[\w.-]{1,32}$/),
         sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        current: true,
       });
+      const version = (text.body as { version: string }).version;
       expectError(
         await post(tokens.supplier_user, '/credit/commitments', { version: '1999-1' }),
         404,
@@ -567,16 +571,16 @@ describe('credit: cases, ratings, repairs and commitments (§K)', () => {
         'version',
       );
       expectError(
-        await post(tokens.hospital_user, '/credit/commitments', { version: '2020-1' }),
+        await post(tokens.hospital_user, '/credit/commitments', { version }),
         403,
         'COMMON.FORBIDDEN',
       );
-      const signed = await post(tokens.supplier_user, '/credit/commitments', {
-        version: '2020-1',
-      }).expect(201);
-      const again = await post(tokens.supplier_user, '/credit/commitments', {
-        version: '2020-1',
-      }).expect(201);
+      const signed = await post(tokens.supplier_user, '/credit/commitments', { version }).expect(
+        201,
+      );
+      const again = await post(tokens.supplier_user, '/credit/commitments', { version }).expect(
+        201,
+      );
       expect(again.body.id).toBe(signed.body.id);
       const listed = await get(
         supervisor,
@@ -584,7 +588,7 @@ describe('credit: cases, ratings, repairs and commitments (§K)', () => {
       ).expect(200);
       expect(listed.body).toMatchObject({
         supplierId: cast.manufacturer.id,
-        general: [{ textVersion: '2020-1', textSha256: text.body.sha256 }],
+        general: [{ textVersion: version, textSha256: text.body.sha256 }],
         rounds: [],
       });
       await get(

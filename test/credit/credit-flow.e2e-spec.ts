@@ -201,9 +201,12 @@ describe('credit: a sanction bites and a repair lifts it (§K1–§K4)', () => {
   });
 
   it("lists a supplier's general and per-round integrity commitments together", async () => {
-    await post(winner.token, '/credit/commitments', { version: '2020-1' }).expect(201);
+    // The version in force (global state: another suite may have published one since 2020-1).
+    const { version } = (await get(winner.token, '/credit/commitment-texts/current').expect(200))
+      .body as { version: string };
+    await post(winner.token, '/credit/commitments', { version }).expect(201);
     const res = await get(supervisor, `/credit/suppliers/${winner.org.id}/commitments`).expect(200);
-    expect(res.body.general).toEqual([expect.objectContaining({ textVersion: '2020-1' })]);
+    expect(res.body.general).toEqual([expect.objectContaining({ textVersion: version })]);
     expect(res.body.rounds).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ roundId: round.id, roundCode: round.code }),

@@ -5,11 +5,13 @@ import { APP_CONFIG } from '../../config/config.module';
 import { JobHandlerRegistry } from '../../jobs/handler-registry';
 import { CatalogModule } from '../catalog/catalog.module';
 import { ExecutionModule } from '../execution/execution.module';
+import { ProcurementModule } from '../procurement/procurement.module';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 import { CreditCase, CreditCaseProduct } from './cases/credit-case.entity';
 import { CreditReferralModule } from './cases/credit-referral.module';
-import { CommitmentText, SupplierCommitment } from './commitments/commitment.entity';
+import { CommitmentTextsModule } from './commitments/commitment-texts.module';
+import { SupplierCommitment } from './commitments/commitment.entity';
 import { CommitmentsController } from './commitments/commitments.controller';
 import { CommitmentsService } from './commitments/commitments.service';
 import { CreditSanctionsModule } from './enforcement/credit-sanctions.module';
@@ -33,9 +35,11 @@ import { SupplyModule } from './supply/supply.module';
   imports: [
     CatalogModule,
     ExecutionModule,
+    ProcurementModule,
     CreditReferralModule,
     CreditSanctionsModule,
     SupplyModule,
+    CommitmentTextsModule,
     TypeOrmModule.forFeature([
       CreditScheme,
       CreditSchemeActivation,
@@ -44,7 +48,6 @@ import { SupplyModule } from './supply/supply.module';
       CreditRating,
       ListingHold,
       CreditRepair,
-      CommitmentText,
       SupplierCommitment,
     ]),
   ],

@@ -38,6 +38,7 @@ import { OpenedPrices } from './results/opened-prices.service';
 import { ResultsController } from './results/results.controller';
 import { ResultsService } from './results/results.service';
 import { Round, RoundCommitment, RoundParticipant } from './rounds/round.entity';
+import { RoundCommitmentFacts } from './rounds/round-commitment-facts.service';
 import { ROUND_TIMER, RoundTimerJob } from './rounds/round-timer.job';
 import { RoundWorkflow } from './rounds/round-workflow.service';
 import { RoundsController } from './rounds/rounds.controller';
@@ -91,6 +92,7 @@ import { SimulationsController } from './selection/simulations.controller';
     RoundsService,
     RoundWorkflow,
     RoundTimerJob,
+    RoundCommitmentFacts,
     LotsService,
     OpeningService,
     ResultsService,
@@ -115,6 +117,7 @@ import { SimulationsController } from './selection/simulations.controller';
     AgreementDirectory,
     AwardReferences,
     AwardedRoundFacts,
+    RoundCommitmentFacts,
     BackupActivationService,
     OpenedPrices,
     PublicWinningPrices,

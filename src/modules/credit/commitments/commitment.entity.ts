@@ -1,7 +1,10 @@
 import { Column, Entity } from 'typeorm';
 import { idColumn, PrimaryId } from '../../../database/decimal';
 
-/** A version of the general integrity commitment text (信用承诺书, §K4). */
+/**
+ * A version of the integrity commitment text (信用承诺书, §K4). The last one published is in
+ * force: suppliers sign it, generally and for each round they bid in.
+ */
 @Entity('credit_commitment_texts')
 export class CommitmentText {
   @PrimaryId()
@@ -21,6 +24,10 @@ export class CommitmentText {
 
   @Column({ name: 'published_at', type: 'datetime', precision: 3 })
   publishedAt!: Date;
+
+  /** The supervisor who published it; null for the text the installation seeded. */
+  @Column({ name: 'published_by', type: 'varchar', nullable: true })
+  publishedBy!: string | null;
 }
 
 /** A supplier's signature of one version of the general integrity commitment. */

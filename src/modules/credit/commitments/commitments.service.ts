@@ -1,25 +1,40 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { Actor } from '../../../common/auth/actor';
 import { Clock } from '../../../common/clock';
+import { registerUniqueConstraint } from '../../../common/errors/unique-constraints';
 import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditService } from '../../audit/audit.service';
 import { IdentityScope } from '../../identity/scope/identity-scope.service';
-import { Round, RoundCommitment } from '../../procurement/rounds/round.entity';
+import { RoundCommitmentFacts } from '../../procurement/rounds/round-commitment-facts.service';
 import { creditError } from '../credit.errors';
 import { CommitmentText, SupplierCommitment } from './commitment.entity';
+import { CommitmentTextStore } from './commitment-texts.module';
 import {
   CommitmentTextView,
   GeneralCommitmentView,
+  PublishCommitmentTextRequest,
+  RoundCommitmentView,
   SignCommitmentRequest,
   SupplierCommitmentsView,
 } from './dto/commitment.dto';
 
+registerUniqueConstraint('uq_credit_commitment_texts__version', {
+  table: 'credit_commitment_texts',
+  columns: ['version'],
+  code: 'CREDIT.COMMITMENT_TEXT_VERSION_TAKEN',
+  message: 'version: another commitment text took this version at the same moment',
+});
+
 /**
- * §K4 integrity commitments (信用承诺): the general commitment every supplier signs, versioned
- * text with its digest, and — for the supplier's record in one place — the per-round
- * commitments procurement keeps (table `round_commitments`, read here, written only there).
+ * §K4 integrity commitments (信用承诺): the commitment text the bureau publishes in versions,
+ * the general commitment every supplier signs, with the digest of the words signed, and — for
+ * the supplier's record in one place — the per-round commitments procurement keeps (read through
+ * RoundCommitmentFacts). Publishing a version does not void earlier signatures: a general
+ * commitment names its version, and a round's commitment stays valid for its round; suppliers
+ * see which version they signed and whether it is still in force.
  */
 @Injectable()
 export class CommitmentsService {
@@ -28,13 +43,64 @@ export class CommitmentsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly scope: IdentityScope,
-    @InjectRepository(CommitmentText) private readonly texts: Repository<CommitmentText>,
+    private readonly texts: CommitmentTextStore,
+    private readonly roundCommitments: RoundCommitmentFacts,
     @InjectRepository(SupplierCommitment)
     private readonly commitments: Repository<SupplierCommitment>,
   ) {}
 
   async current(): Promise<CommitmentTextView> {
-    return CommitmentTextView.of(await this.currentText());
+    return CommitmentTextView.of(await this.texts.current(), true);
+  }
+
+  /** Every published version, the one in force first. */
+  async history(): Promise<CommitmentTextView[]> {
+    const rows = await this.texts.history();
+    return rows.map((t, i) => CommitmentTextView.of(t, i === 0));
+  }
+
+  /** Publishes a new version of the text; from now on suppliers sign it. */
+  async publish(actor: Actor, body: PublishCommitmentTextRequest): Promise<CommitmentTextView> {
+    const text = body.body.trim();
+    const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+    const row = await this.tx.run(async (m) => {
+      const repo = m.getRepository(CommitmentText);
+      if (await repo.existsBy({ version: body.version }))
+        throw creditError(
+          'COMMITMENT_TEXT_VERSION_TAKEN',
+          `version: commitment text ${body.version} is already published; name the new version otherwise`,
+          { field: 'version' },
+        );
+      const current = await this.texts.current(m);
+      if (current.sha256 === sha256)
+        throw creditError(
+          'COMMITMENT_TEXT_UNCHANGED',
+          `body: the text is the same as version ${current.version} in force; publish changed words only`,
+          { field: 'body', current: current.version },
+        );
+      const saved = await repo.save(
+        repo.create({
+          version: body.version,
+          title: body.title.trim(),
+          body: text,
+          sha256,
+          publishedAt: this.clock.now(),
+          publishedBy: actor.id,
+        }),
+      );
+      await this.audit.record(
+        m,
+        actor,
+        'credit_commitment_text.published',
+        { type: 'credit_commitment_text', id: saved.id },
+        {
+          before: { version: current.version, sha256: current.sha256 },
+          after: { version: saved.version, title: saved.title, sha256 },
+        },
+      );
+      return saved;
+    });
+    return CommitmentTextView.of(row, true);
   }
 
   /** Signs the current text; signing the same version again answers the first signature. */
@@ -45,7 +111,7 @@ export class CommitmentsService {
         'Only a manufacturer or distributor signs the integrity commitment',
       );
     const row = await this.tx.run(async (m) => {
-      const text = await this.currentText();
+      const text = await this.texts.current(m);
       if (text.version !== body.version)
         throw creditError(
           'COMMITMENT_TEXT_NOT_FOUND',
@@ -73,7 +139,8 @@ export class CommitmentsService {
       );
       return saved;
     });
-    return GeneralCommitmentView.of(row);
+    // Signed in force: the version was checked against the current one in the same transaction.
+    return GeneralCommitmentView.of(row, row.textVersion);
   }
 
   /** Both kinds of commitment of a supplier the actor may see (a supplier: itself only). */
@@ -87,33 +154,12 @@ export class CommitmentsService {
       where: { supplierId: org.id },
       order: { signedAt: 'ASC', id: 'ASC' },
     });
-    const m = this.commitments.manager;
-    const signed = await m
-      .getRepository(RoundCommitment)
-      .find({ where: { supplierId: org.id }, order: { signedAt: 'ASC', id: 'ASC' } });
-    const rounds = new Map(
-      (signed.length
-        ? await m.getRepository(Round).findBy({ id: In(signed.map((c) => c.roundId)) })
-        : []
-      ).map((r) => [r.id, r]),
-    );
+    const rounds = await this.roundCommitments.signedBy(org.id);
+    const { version } = await this.texts.current();
     return {
       supplierId: org.id,
-      general: general.map((c) => GeneralCommitmentView.of(c)),
-      rounds: signed.map((c) => ({
-        roundId: c.roundId,
-        roundCode: rounds.get(c.roundId)?.code ?? '',
-        roundName: rounds.get(c.roundId)?.name ?? '',
-        signedBy: c.signedBy,
-        signedAt: c.signedAt.toISOString(),
-      })),
+      general: general.map((c) => GeneralCommitmentView.of(c, version)),
+      rounds: rounds.map((c) => RoundCommitmentView.of(c, version)),
     };
-  }
-
-  private async currentText(): Promise<CommitmentText> {
-    const [text] = await this.texts.find({ order: { publishedAt: 'DESC', id: 'DESC' }, take: 1 });
-    if (!text)
-      throw creditError('COMMITMENT_TEXT_NOT_FOUND', 'No integrity commitment text is published');
-    return text;
   }
 }

@@ -151,4 +151,12 @@ export class RoundCommitment {
 
   @Column({ name: 'signed_at', type: 'datetime', precision: 3 })
   signedAt!: Date;
+
+  /** The version of the commitment text (§K4, published by credit) in force at signing. */
+  @Column({ name: 'text_version', type: 'varchar' })
+  textVersion!: string;
+
+  /** SHA-256 of that text, so the signature names exactly the words agreed to. */
+  @Column({ name: 'text_sha256', type: 'varchar' })
+  textSha256!: string;
 }

@@ -18,6 +18,7 @@ import {
   RoundPage,
   RoundQuery,
   RoundView,
+  SignCommitmentRequest,
   TransitionRequest,
   UpdateRoundRequest,
 } from './dto/round.dto';
@@ -118,10 +119,17 @@ export class RoundsController {
 
   @Post(':id/commitment')
   @Roles('supplier_user')
-  @ApiOperation({ summary: "Sign the round's integrity commitment (信用承诺); required to bid" })
+  @ApiOperation({
+    summary:
+      "Sign the round's integrity commitment (信用承诺) with the text version in force (§K4); required to bid",
+  })
   @ApiCreatedResponse({ type: CommitmentView })
-  sign(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<CommitmentView> {
-    return this.rounds.signCommitment(actor, id);
+  sign(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: SignCommitmentRequest,
+  ): Promise<CommitmentView> {
+    return this.rounds.signCommitment(actor, id, body);
   }
 
   @Get(':id/commitment')

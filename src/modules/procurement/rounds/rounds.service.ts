@@ -20,6 +20,7 @@ import { procurementError } from '../procurement.errors';
 import { FrozenRuleSet, RuleSetsService } from '../rule-sets/rule-sets.service';
 import { applyOverrides, RuleSetParameters } from '../selection/domain/rule-set';
 import { Lot } from '../lots/lot.entity';
+import { CommitmentTextRef, CurrentCommitmentText } from './commitment-text';
 import { checkTimeline, publicityEndsAt, Timeline } from './domain/timeline';
 import {
   CommitmentView,
@@ -28,6 +29,7 @@ import {
   ParticipantView,
   RoundQuery,
   RoundView,
+  SignCommitmentRequest,
   TimelineRequest,
   UpdateRoundRequest,
 } from './dto/round.dto';
@@ -90,6 +92,7 @@ export class RoundsService {
     private readonly orgs: OrganisationDirectory,
     private readonly ruleSets: RuleSetsService,
     private readonly sealer: BidSealer,
+    private readonly commitmentText: CurrentCommitmentText,
     @InjectRepository(Round) private readonly rounds: Repository<Round>,
     @InjectRepository(RoundParticipant) private readonly participants: Repository<RoundParticipant>,
     @InjectRepository(RoundCommitment) private readonly commitments: Repository<RoundCommitment>,
@@ -398,7 +401,17 @@ export class RoundsService {
 
   // --- integrity commitments ---------------------------------------------------------------
 
-  async signCommitment(actor: Actor, id: string): Promise<CommitmentView> {
+  /**
+   * Signs the round's commitment with the text version in force (§K4); signing again answers the
+   * first signature. A signature stays valid for its round when a later version is published:
+   * §K4 asks for a commitment per round and says nothing of renewing it, so a round once signed
+   * is not signed again (the view tells whether the version signed is still in force).
+   */
+  async signCommitment(
+    actor: Actor,
+    id: string,
+    body: SignCommitmentRequest = {},
+  ): Promise<CommitmentView> {
     return this.tx.run(async (m) => {
       const round = await this.lockVisible(m, actor, id);
       if (!['demand_collection', 'demand_closed', 'bidding'].includes(round.status))
@@ -407,9 +420,16 @@ export class RoundsService {
           `Round ${round.code} is ${round.status}; the integrity commitment is signed before bidding closes`,
           { state: round.status },
         );
+      const text = await this.commitmentText.current(m);
+      if (body.version !== undefined && body.version !== text.version)
+        throw procurementError(
+          'COMMITMENT_TEXT_OUTDATED',
+          `version: ${body.version} is not the commitment text in force; read and sign version ${text.version}`,
+          { field: 'version', current: text.version },
+        );
       const repo = m.getRepository(RoundCommitment);
       const existing = await repo.findOneBy({ roundId: round.id, supplierId: actor.orgId });
-      if (existing) return commitmentView(existing);
+      if (existing) return commitmentView(existing, text);
       const row = await repo.save(
         repo.create({
           roundId: round.id,
@@ -417,6 +437,8 @@ export class RoundsService {
           signedBy: actor.id,
           signedByName: actor.name,
           signedAt: this.clock.now(),
+          textVersion: text.version,
+          textSha256: text.sha256,
         }),
       );
       await this.audit.record(
@@ -425,10 +447,10 @@ export class RoundsService {
         'round.commitment_signed',
         { type: 'round', id: round.id },
         {
-          after: { supplierId: actor.orgId },
+          after: { supplierId: actor.orgId, textVersion: text.version, sha256: text.sha256 },
         },
       );
-      return commitmentView(row);
+      return commitmentView(row, text);
     });
   }
 
@@ -441,7 +463,7 @@ export class RoundsService {
         `Your organisation has not signed the integrity commitment of round ${round.code}`,
         { roundId: round.id },
       );
-    return commitmentView(row);
+    return commitmentView(row, await this.commitmentText.current());
   }
 
   hasCommitment(m: EntityManager, roundId: string, supplierId: string): Promise<boolean> {
@@ -569,12 +591,15 @@ export class RoundsService {
   }
 }
 
-function commitmentView(row: RoundCommitment): CommitmentView {
+function commitmentView(row: RoundCommitment, current: CommitmentTextRef): CommitmentView {
   return {
     roundId: row.roundId,
     supplierId: row.supplierId,
     signedBy: row.signedBy,
     signedByName: row.signedByName,
     signedAt: row.signedAt.toISOString(),
+    textVersion: row.textVersion,
+    textSha256: row.textSha256,
+    textCurrent: row.textVersion === current.version,
   };
 }

@@ -295,10 +295,32 @@ export class ParticipantView {
 
 export class ParticipantPage extends PageOf(ParticipantView) {}
 
+export class SignCommitmentRequest {
+  @ApiPropertyOptional({
+    example: '2020-1',
+    description:
+      'The commitment text version read (GET /credit/commitment-texts/current); when given, ' +
+      'signing is refused if another version has been published since',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.-]{1,32}$/, { message: 'version must be a commitment text version' })
+  version?: string;
+}
+
 export class CommitmentView {
   @ApiProperty() roundId!: string;
   @ApiProperty() supplierId!: string;
   @ApiProperty() signedBy!: string;
   @ApiProperty() signedByName!: string;
   @ApiProperty() signedAt!: string;
+  @ApiProperty({ example: '2020-1', description: 'The commitment text version signed (§K4)' })
+  textVersion!: string;
+  @ApiProperty({ description: 'SHA-256 of the text signed, hex' }) textSha256!: string;
+  @ApiProperty({
+    description:
+      'Whether the version signed is still the one in force. A signature of an earlier ' +
+      'version stays valid for its round.',
+  })
+  textCurrent!: boolean;
 }

@@ -124,15 +124,22 @@ export class RepairStatementMembership1796980000000 implements MigrationInterfac
   /**
    * Puts the exceptions this migration moved back where 1796500000000 put them: on the statement
    * their dispute was raised on (every exception it misplaced has a dispute; an exception
-   * recorded since sits on its dispute's statement already). The statement totals it corrected,
-   * the reviews it reopened and the lines it placed on paid statements stay: restoring them
-   * would bill those lines twice again, and the withdrawn confirmations were not kept.
+   * recorded since sits on its dispute's statement already). A line disputed since on the
+   * statement it was carried onto keeps its window's statement, where it was recorded: its
+   * dispute's statement is its `carried_to_statement_id`, which is never so for an exception
+   * up() moved (a line carried after a dispute goes to a later statement than the dispute's,
+   * and up() placed lines only on paid statements of their own window). Such a line whose
+   * dispute was resolved for it has gone on to a later statement and can no longer be told
+   * apart from a moved one: it goes back too. The statement totals up() corrected, the reviews
+   * it reopened and the lines it placed on paid statements stay: restoring them would bill those
+   * lines twice again, and the withdrawn confirmations were not kept.
    */
   async down(qr: QueryRunner): Promise<void> {
     const rows = (await qr.query(
       `SELECT e.id AS id, d.statement_id AS raised_on FROM settlement_line_exceptions e
        INNER JOIN settlement_disputes d ON d.statement_line_id = e.delivery_line_id
-       WHERE e.statement_id IS NULL OR e.statement_id <> d.statement_id
+       WHERE (e.statement_id IS NULL OR e.statement_id <> d.statement_id)
+         AND (e.carried_to_statement_id IS NULL OR e.carried_to_statement_id <> d.statement_id)
        ORDER BY e.id`,
     )) as Array<{ id: Id; raised_on: Id }>;
     const at = text(new Date());

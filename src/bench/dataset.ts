@@ -1,7 +1,8 @@
 import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { Decimal } from '../database/decimal';
 import { TransactionRunner } from '../database/transaction-runner';
-import { chunks } from '../modules/catalog/imports/product-import.kinds';
+import { chunks } from '../common/chunks';
+import { INSERT_CHUNK } from '../modules/catalog/imports/product-import.kinds';
 import { ListingPrice } from '../modules/catalog/listing-prices/listing-price.entity';
 import { productRow } from '../modules/catalog/products/product-lookups';
 import { Product } from '../modules/catalog/products/product.entity';
@@ -31,7 +32,7 @@ async function insertAll<T extends ObjectLiteral>(
   rows: T[],
   ignoreExisting = false,
 ): Promise<void> {
-  for (const chunk of chunks(rows)) {
+  for (const chunk of chunks(rows, INSERT_CHUNK)) {
     const qb = m.createQueryBuilder().insert().into(target).values(chunk).updateEntity(false);
     await (ignoreExisting ? qb.orIgnore() : qb).execute();
   }
@@ -44,7 +45,7 @@ async function idsByCode<T extends { id: string; code: string }>(
   codes: string[],
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const chunk of chunks(codes)) {
+  for (const chunk of chunks(codes, INSERT_CHUNK)) {
     const rows = await m
       .getRepository(target)
       .createQueryBuilder('x')

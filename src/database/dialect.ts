@@ -111,13 +111,19 @@ export function exactSumSql(
     : `COALESCE(SUM(CAST(ROUND(${column} * ${10 ** scale}) AS INTEGER)), 0)`;
 }
 
+/** SQLite splits each product at this power of ten, so that no partial sum can overflow. */
+const PRODUCT_SPLIT = 1_000_000_000;
+
 /**
  * Exact SQL Σ(a × b) of two DECIMAL expressions with `aScale` and `bScale` places (a price times
  * a quantity). MySQL multiplies and sums DECIMALs exactly. On SQLite each factor is taken as whole
- * units of its last place, so products and sum are exact 64-bit integers with `aScale + bScale`
- * places — sent back as text, since a JS number would round them beyond 2^53. The sum must stay
- * below 2^63 units (with 6 + 3 places, about 9.2 billion); SQLite refuses an overflowing SUM
- * rather than round it. Read the result with `exactSum(source, raw, aScale + bScale)`.
+ * units of its last place, so each product is an exact 64-bit integer with `aScale + bScale`
+ * places. A plain SUM of those would stop at 2^63 units (with 6 + 3 places, about 9.2 billion
+ * yuan: one province's month can pass it) with an integer-overflow error, so each product is
+ * split into its quotient and remainder by 10^9 and the two parts are summed apart; both sums stay
+ * far below 2^63 for any realistic row count. The column comes back as text, `quotient:remainder`,
+ * and `exactSum(source, raw, aScale + bScale)` joins the parts. The one bound left is per row: a
+ * single a × b must stay below 2^63 units (one line under 9.2 billion yuan at 6 + 3 places).
  */
 export function exactProductSumSql(
   source: DataSource | EntityManager,
@@ -128,7 +134,10 @@ export function exactProductSumSql(
 ): string {
   if (dialectOf(source) === 'mysql') return `COALESCE(SUM(${a} * ${b}), 0)`;
   const units = (expr: string, scale: number) => `CAST(ROUND(${expr} * ${10 ** scale}) AS INTEGER)`;
-  return `CAST(COALESCE(SUM(${units(a, aScale)} * ${units(b, bScale)}), 0) AS TEXT)`;
+  const product = `(${units(a, aScale)} * ${units(b, bScale)})`;
+  const part = (op: '/' | '%') =>
+    `CAST(COALESCE(SUM(${product} ${op} ${PRODUCT_SPLIT}), 0) AS TEXT)`;
+  return `${part('/')} || ':' || ${part('%')}`;
 }
 
 /** The value of an `exactSumSql` or `exactProductSumSql` column. */
@@ -137,6 +146,12 @@ export function exactSum(
   raw: string | number | null | undefined,
   scale: number,
 ): Decimal {
-  const value = new Decimal(raw ?? 0);
-  return dialectOf(source) === 'mysql' ? value : value.div(10 ** scale);
+  if (dialectOf(source) === 'mysql') return new Decimal(raw ?? 0);
+  const text = String(raw ?? 0);
+  const split = text.indexOf(':');
+  const units =
+    split < 0
+      ? new Decimal(text)
+      : new Decimal(text.slice(0, split)).times(PRODUCT_SPLIT).plus(text.slice(split + 1));
+  return units.div(10 ** scale);
 }

@@ -1,5 +1,6 @@
 import { Actor } from '../../src/common/auth/actor';
 import { TransactionRunner } from '../../src/database/transaction-runner';
+import { ListingPricesService } from '../../src/modules/catalog/listing-prices/listing-prices.service';
 import { Product } from '../../src/modules/catalog/products/product.entity';
 import { ImportContext, ImportKind } from '../../src/modules/imports/import-kind';
 import { ImportKindRegistry } from '../../src/modules/imports/import-kind.registry';
@@ -233,7 +234,15 @@ describe('catalogue: listing suspensions by source (§C2, §K3, §M6)', () => {
         return { rowNumber: i + 2, value: parsed.value };
       });
       expect([...(await kind.checkBatch(rows, ctx, new Map())).entries()]).toEqual([]);
-      await t.app.get(TransactionRunner).run((m) => kind.writeBatch(m, rows, ctx));
+      // The products are locked as credit's holds lock them (by id, in id order), never by code.
+      const lock = jest.spyOn(t.app.get(ListingPricesService), 'lockProducts');
+      try {
+        await t.app.get(TransactionRunner).run((m) => kind.writeBatch(m, rows, ctx));
+        expect(lock).toHaveBeenCalledTimes(1);
+        expect(new Set(lock.mock.calls[0][1])).toEqual(new Set([product.id, other.id]));
+      } finally {
+        lock.mockRestore();
+      }
 
       const imported = await get(
         officer,

@@ -350,6 +350,44 @@ describe('price observations', () => {
       expect(batch.body).toMatchObject({ insertedCount: 2 });
     });
 
+    it('sums a month above 9.2 billion yuan exactly, to the cent', async () => {
+      const product = await makeDrug(t);
+      const row = (regionCode: string, unitPrice: string, quantity: string) => ({
+        productCode: product.code,
+        referenceKind: 'other_region' as const,
+        regionCode,
+        date: '2026-03-10',
+        unitPrice,
+        quantity,
+      });
+      // 2 × 6 000 000 000 + 1.8518505: past 2^63 units of 10^-9 yuan, which a plain SQLite sum
+      // of price × quantity units refuses.
+      await loadExternalObservations(t, analyst.token, [
+        row('330100', '1000000', '6000'),
+        row('330200', '1000000', '6000'),
+        row('330300', '1.234567', '1.5'),
+      ]);
+      const res = await t
+        .http()
+        .get(monitoringApi(`/observations/summary?source=external&productId=${product.id}`))
+        .set(bearer(analyst.token))
+        .expect(200);
+      expect(res.body).toEqual({
+        items: [
+          {
+            source: 'external',
+            period: '2026-03',
+            count: 3,
+            quantity: '12001.500',
+            amount: '12000000001.85',
+            minUnitPrice: '1.234567',
+            maxUnitPrice: '1000000.000000',
+          },
+        ],
+        count: 3,
+      });
+    });
+
     it('imports an Excel file, or nothing with an error workbook', async () => {
       const product = await makeDrug(t);
       const fill = async (rows: unknown[][]) => {

@@ -14,7 +14,8 @@ import { MovableClock } from '../../common/movable-clock';
 import { loadConfig } from '../../config/config';
 import { Decimal } from '../../database/decimal';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { chunks } from '../../modules/catalog/imports/product-import.kinds';
+import { chunks } from '../../common/chunks';
+import { INSERT_CHUNK } from '../../modules/catalog/imports/product-import.kinds';
 import { checkDrug, DrugSpec } from '../../modules/catalog/products/domain/product-rules';
 import { productRow } from '../../modules/catalog/products/product-lookups';
 import { Product } from '../../modules/catalog/products/product.entity';
@@ -54,7 +55,7 @@ async function insertAll<T extends ObjectLiteral>(
   target: EntityTarget<T>,
   rows: T[],
 ): Promise<void> {
-  for (const chunk of chunks(rows))
+  for (const chunk of chunks(rows, INSERT_CHUNK))
     await m.createQueryBuilder().insert().into(target).values(chunk).updateEntity(false).execute();
 }
 
@@ -165,7 +166,10 @@ export const openingScenario: Scenario = {
           bidPlan.map((b) => productRow({ drug: b.spec }, suppliers[b.s].id, now) as Product),
         );
         const out = new Map<string, string>();
-        for (const chunk of chunks(bidPlan.map((b) => b.spec.code))) {
+        for (const chunk of chunks(
+          bidPlan.map((b) => b.spec.code),
+          INSERT_CHUNK,
+        )) {
           const rows = await m.getRepository(Product).findBy({ code: In(chunk) });
           for (const r of rows) out.set(r.code, r.id);
         }
@@ -317,7 +321,10 @@ export const openingScenario: Scenario = {
           ),
         );
         const bidIds = new Map<string, string>();
-        for (const chunk of chunks(terms.map((t) => t.code))) {
+        for (const chunk of chunks(
+          terms.map((t) => t.code),
+          INSERT_CHUNK,
+        )) {
           const rows = await m.getRepository(Bid).findBy({ roundId: round.id, code: In(chunk) });
           for (const r of rows) bidIds.set(r.code, r.id);
         }

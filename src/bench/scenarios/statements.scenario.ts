@@ -13,7 +13,8 @@ import { loadConfig } from '../../config/config';
 import { Decimal, roundTo } from '../../database/decimal';
 import { dialectOf } from '../../database/dialect';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { chunks } from '../../modules/catalog/imports/product-import.kinds';
+import { chunks } from '../../common/chunks';
+import { INSERT_CHUNK } from '../../modules/catalog/imports/product-import.kinds';
 import { Organisation } from '../../modules/identity/organisations/organisation.entity';
 import { SYSTEM } from '../../modules/audit/audit.service';
 import { periodWindow } from '../../modules/settlement/statements/domain/statement-rules';
@@ -185,7 +186,7 @@ export const statementsScenario: Scenario = {
         new Decimal(0),
       );
       await tx.run(async (m) => {
-        for (const chunk of chunks(pairs))
+        for (const chunk of chunks(pairs, INSERT_CHUNK))
           await exec(
             m,
             `INSERT INTO ${scratch.pairs} (p, hospital_id, supplier_id) VALUES ${chunk

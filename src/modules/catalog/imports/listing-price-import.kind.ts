@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Actor, regionInScope } from '../../../common/auth/actor';
+import { chunks } from '../../../common/chunks';
 import { Clock } from '../../../common/clock';
 import { DomainError } from '../../../common/errors/domain-error';
 import { Decimal } from '../../../database/decimal';
@@ -29,7 +30,7 @@ import {
   ListingPriceImportRow,
   parseListingPriceRow,
 } from './domain/import-rows';
-import { addProblem, canImportCatalog, chunks } from './product-import.kinds';
+import { addProblem, canImportCatalog, INSERT_CHUNK } from './product-import.kinds';
 
 const pairKey = (productId: string, regionCode: string) => `${productId}@${regionCode}`;
 
@@ -158,7 +159,7 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
     ctx: ImportContext,
   ): Promise<void> {
     // Products first, as a listing created through the API: it orders the import against a
-    // credit hold being recorded or released on them.
+    // credit hold being recorded or released on them (productsByCode).
     const products = await this.productsByCode(manager, rows, true);
     const latest = await latestListings(
       manager,
@@ -207,14 +208,14 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
       };
     });
     for (const [validTo, ids] of closings)
-      for (const chunk of chunks(ids))
+      for (const chunk of chunks(ids, INSERT_CHUNK))
         await manager
           .createQueryBuilder()
           .update(ListingPrice)
           .set({ validTo, updatedAt: now })
           .where('id IN (:...ids)', { ids: chunk })
           .execute();
-    for (const chunk of chunks(values))
+    for (const chunk of chunks(values, INSERT_CHUNK))
       await manager.createQueryBuilder().insert().into(ListingPrice).values(chunk).execute();
     // The suspended rows' ids, by their unique key, for their suspension rows.
     const held = values.flatMap((v, i) => (suspensions[i].length > 0 ? [{ v, i }] : []));
@@ -246,6 +247,13 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
     );
   }
 
+  /**
+   * The rows' products by code. To write, they are locked the way every other writer of
+   * listings or holds locks them (ListingPricesService.lockProducts: by primary key, in id
+   * order), so that two of them never wait on each other: the codes are resolved by a plain read
+   * first, since a locking read `WHERE code IN …` takes its locks in the code index's order.
+   * The rows are then read again under the lock.
+   */
   private async productsByCode(
     manager: EntityManager,
     rows: NumberedRow<ListingPriceImportRow>[],
@@ -253,12 +261,24 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
   ): Promise<Map<string, Product>> {
     const codes = [...new Set(rows.map((r) => r.value.productCode))];
     if (codes.length === 0) return new Map();
-    const qb = manager
-      .getRepository(Product)
+    const repo = manager.getRepository(Product);
+    const found = await repo
       .createQueryBuilder('p')
       .where('p.code IN (:...codes)', { codes })
-      .orderBy('p.id', 'ASC');
-    const found = await (lock ? forUpdate(qb) : qb).getMany();
-    return new Map(found.map((p) => [p.code, p]));
+      .getMany();
+    if (!lock || found.length === 0) return new Map(found.map((p) => [p.code, p]));
+    const ids = found.map((p) => p.id);
+    await this.listings.lockProducts(manager, ids);
+    const locked: Product[] = [];
+    for (const chunk of chunks(ids, INSERT_CHUNK))
+      locked.push(
+        ...(await forUpdate(
+          repo
+            .createQueryBuilder('p')
+            .where('p.id IN (:...ids)', { ids: chunk })
+            .orderBy('p.id', 'ASC'),
+        ).getMany()),
+      );
+    return new Map(locked.map((p) => [p.code, p]));
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Actor, hasRole } from '../../../common/auth/actor';
+import { chunks } from '../../../common/chunks';
 import { Clock } from '../../../common/clock';
 import { AuditService } from '../../audit/audit.service';
 import { OrganisationDirectory } from '../../identity/organisations/organisation-directory.service';
@@ -37,12 +38,6 @@ export function addProblem(
   problem: RowProblem,
 ): void {
   map.set(rowNumber, [...(map.get(rowNumber) ?? []), problem]);
-}
-
-export function chunks<T>(items: T[], size = INSERT_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** Checks shared by both product kinds: codes new and unique in the file, MAH a manufacturer. */
@@ -154,7 +149,7 @@ export class DrugImportKind implements ImportKind<DrugImportRow> {
   async writeBatch(manager: EntityManager, rows: NumberedRow<DrugImportRow>[]): Promise<void> {
     const makers = await manufacturerIds(this.organisations, rows);
     const now = this.clock.now();
-    for (const chunk of chunks(rows)) {
+    for (const chunk of chunks(rows, INSERT_CHUNK)) {
       const values = chunk.map(({ value: { manufacturerCode, ...drug } }) =>
         productRow({ drug }, makers.get(manufacturerCode)!, now),
       );
@@ -250,7 +245,7 @@ export class ConsumableImportKind implements ImportKind<ConsumableImportRow> {
   ): Promise<void> {
     const makers = await manufacturerIds(this.organisations, rows);
     const now = this.clock.now();
-    for (const chunk of chunks(rows)) {
+    for (const chunk of chunks(rows, INSERT_CHUNK)) {
       const values = chunk.map(({ value: { manufacturerCode, udis: _udis, ...consumable } }) =>
         productRow({ consumable }, makers.get(manufacturerCode)!, now),
       );
@@ -266,7 +261,7 @@ export class ConsumableImportKind implements ImportKind<ConsumableImportRow> {
     const udiRows = withUdis.flatMap((r) =>
       r.value.udis.map((udi) => ({ productId: idByCode.get(r.value.code)!, udi, createdAt: now })),
     );
-    for (const chunk of chunks(udiRows))
+    for (const chunk of chunks(udiRows, INSERT_CHUNK))
       await manager.createQueryBuilder().insert().into(ProductUdi).values(chunk).execute();
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { Actor, regionInScope } from '../../../common/auth/actor';
+import { chunks } from '../../../common/chunks';
 import { Clock } from '../../../common/clock';
 import { registerUniqueConstraint } from '../../../common/errors/unique-constraints';
 import { Page, page, skipTake } from '../../../common/pagination';
@@ -43,6 +44,9 @@ registerUniqueConstraint('uq_listing_prices__product_id__region_code__valid_from
   code: 'CATALOG.LISTING_DATE_CONFLICT',
   message: 'This product already has a listing price in this region starting on that date',
 });
+
+/** Ids per `IN (…)` list and rows per multi-row insert. */
+const CHUNK = 500;
 
 const SORT_COLUMNS = {
   createdAt: 'l.createdAt',
@@ -270,7 +274,7 @@ export class ListingPricesService {
    */
   async lockProducts(manager: EntityManager, productIds: string[]): Promise<void> {
     const ids = [...new Set(productIds)].filter(isId).sort(byId);
-    for (const chunk of chunked(ids))
+    for (const chunk of chunks(ids, CHUNK))
       await forUpdate(
         manager
           .getRepository(Product)
@@ -377,7 +381,7 @@ export class ListingPricesService {
     listingIds: string[],
   ): Promise<Map<string, ListingPriceSuspension[]>> {
     const out = new Map<string, ListingPriceSuspension[]>();
-    for (const chunk of chunked([...new Set(listingIds)])) {
+    for (const chunk of chunks([...new Set(listingIds)], CHUNK)) {
       const rows = await manager
         .getRepository(ListingPriceSuspension)
         .createQueryBuilder('s')
@@ -429,7 +433,7 @@ export class ListingPricesService {
     const values = listings.flatMap(({ listingId, open }) =>
       open.map((s) => suspensionRow(listingId, s, actor, now)),
     );
-    for (const chunk of chunked(values))
+    for (const chunk of chunks(values, CHUNK))
       await manager.getRepository(ListingPriceSuspension).insert(chunk);
     return values.map((v) => manager.create(ListingPriceSuspension, v));
   }
@@ -446,7 +450,7 @@ export class ListingPricesService {
     now: Date,
   ): Promise<void> {
     if (rows.length === 0) return;
-    for (const chunk of chunked(rows))
+    for (const chunk of chunks(rows, CHUNK))
       await manager
         .getRepository(ListingPriceSuspension)
         .insert(chunk.map((r) => suspensionRow(r.id, suspension, actor, now)));
@@ -458,7 +462,7 @@ export class ListingPricesService {
       suspensionSource: suspension.source,
       updatedAt: now,
     };
-    for (const chunk of chunked(activated))
+    for (const chunk of chunks(activated, CHUNK))
       await manager
         .getRepository(ListingPrice)
         .createQueryBuilder()
@@ -489,7 +493,7 @@ export class ListingPricesService {
     if (lifting.length === 0) return { lifted: [], reinstated: [] };
     const listingIds = [...new Set(lifting.map((s) => s.listingPriceId))].sort(byId);
     const listings: ListingPrice[] = [];
-    for (const chunk of chunked(listingIds))
+    for (const chunk of chunks(listingIds, CHUNK))
       listings.push(
         ...(await forUpdate(
           manager
@@ -500,7 +504,7 @@ export class ListingPricesService {
         ).getMany()),
       );
     const liftedBy = actorId(actor);
-    for (const chunk of chunked(lifting))
+    for (const chunk of chunks(lifting, CHUNK))
       await manager
         .getRepository(ListingPriceSuspension)
         .createQueryBuilder()
@@ -656,11 +660,4 @@ function suspensionRow(
 
 function byId(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/** Bounded IN lists and multi-row inserts. */
-function chunked<T>(items: T[], size = 500): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

@@ -1,15 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
-import { Organisation } from '../organisations/organisation.entity';
+import { restrictOrganisationColumnToSubtree, uniqueName } from '../scope/scope-sql';
 import { Region } from './region.entity';
-
-let sequence = 0;
-/** Parameter and alias names unique per query, so a restriction can be applied more than once. */
-function unique(name: string): string {
-  sequence = (sequence + 1) % 1_000_000_000;
-  return `${name}_${sequence}`;
-}
 
 /**
  * Read access to the region tree for other contexts (settlement's funds, payment standards and
@@ -42,8 +35,8 @@ export class RegionTree {
     column: string,
     path: string,
   ): SelectQueryBuilder<T> {
-    const region = unique('tree_region');
-    const prefix = unique('treePath');
+    const region = uniqueName('tree_region');
+    const prefix = uniqueName('treePath');
     const sub = qb
       .subQuery()
       .select(`${region}.code`)
@@ -62,17 +55,7 @@ export class RegionTree {
     column: string,
     path: string,
   ): SelectQueryBuilder<T> {
-    const org = unique('tree_org');
-    const region = unique('tree_region');
-    const prefix = unique('treePath');
-    const sub = qb
-      .subQuery()
-      .select(`${org}.id`)
-      .from(Organisation, org)
-      .innerJoin(Region, region, `${region}.code = ${org}.regionCode`)
-      .where(`${region}.path LIKE :${prefix}`)
-      .getQuery();
-    return qb.andWhere(`${column} IN ${sub}`, { [prefix]: `${path}%` });
+    return restrictOrganisationColumnToSubtree(qb, column, path);
   }
 
   private repo(m?: EntityManager): Repository<Region> {

@@ -8,16 +8,10 @@ import { identityError } from '../identity.errors';
 import { Alliance } from '../alliances/alliance.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { Region } from '../regions/region.entity';
+import { restrictOrganisationColumnToSubtree, uniqueName } from './scope-sql';
 
 /** Supplier types: visible to every authority (see canSeeOrganisation). */
 const SUPPLIER_TYPES = ['manufacturer', 'distributor'];
-
-let sequence = 0;
-/** Parameter and alias names unique per query, so a restriction can be applied more than once. */
-function unique(name: string): string {
-  sequence = (sequence + 1) % 1_000_000_000;
-  return `${name}_${sequence}`;
-}
 
 export function isId(value: string): boolean {
   return /^\d{1,19}$/.test(value);
@@ -70,13 +64,13 @@ export class IdentityScope {
     alias: string,
   ): SelectQueryBuilder<T> {
     if (actor.orgType !== 'authority') {
-      const p = unique('scopeOrg');
+      const p = uniqueName('scopeOrg');
       return qb.andWhere(`${alias}.id = :${p}`, { [p]: actor.orgId });
     }
     if (actor.regionPath === null) return qb;
-    const region = unique(`${alias}_scope_region`);
-    const types = unique('scopeTypes');
-    const prefix = unique('scopePath');
+    const region = uniqueName(`${alias}_scope_region`);
+    const types = uniqueName('scopeTypes');
+    const prefix = uniqueName('scopePath');
     return qb
       .leftJoin(Region, region, `${region}.code = ${alias}.regionCode`)
       .andWhere(`(${alias}.type IN (:...${types}) OR ${region}.path LIKE :${prefix})`, {
@@ -95,25 +89,11 @@ export class IdentityScope {
     column: string,
   ): SelectQueryBuilder<T> {
     if (actor.orgType !== 'authority') {
-      const p = unique('scopeOrg');
+      const p = uniqueName('scopeOrg');
       return qb.andWhere(`${column} = :${p}`, { [p]: actor.orgId });
     }
     if (actor.regionPath === null) return qb;
-    const org = unique('scope_org');
-    const region = unique('scope_region');
-    const types = unique('scopeTypes');
-    const prefix = unique('scopePath');
-    const sub = qb
-      .subQuery()
-      .select(`${org}.id`)
-      .from(Organisation, org)
-      .leftJoin(Region, region, `${region}.code = ${org}.regionCode`)
-      .where(`(${org}.type IN (:...${types}) OR ${region}.path LIKE :${prefix})`)
-      .getQuery();
-    return qb.andWhere(`${column} IN ${sub}`, {
-      [types]: SUPPLIER_TYPES,
-      [prefix]: `${actor.regionPath}%`,
-    });
+    return restrictOrganisationColumnToSubtree(qb, column, actor.regionPath, SUPPLIER_TYPES);
   }
 
   /**
@@ -126,10 +106,10 @@ export class IdentityScope {
     m: EntityManager,
     type?: string,
   ): { sql: string; params: ObjectLiteral } {
-    const alias = unique('scope_ids_org');
+    const alias = uniqueName('scope_ids_org');
     const qb = m.getRepository(Organisation).createQueryBuilder(alias).select(`${alias}.id`);
     if (type !== undefined) {
-      const p = unique('scopeType');
+      const p = uniqueName('scopeType');
       qb.where(`${alias}.type = :${p}`, { [p]: type });
     }
     this.restrictOrganisations(qb, actor, alias);

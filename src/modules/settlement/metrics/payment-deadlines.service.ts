@@ -11,7 +11,7 @@ import { CatalogDirectory } from '../../catalog/products/catalog-directory.servi
 import { DeliveryLine } from '../../execution/deliveries/delivery.entity';
 import { RegionTree } from '../../identity/regions/region-tree.service';
 import { LineException } from '../statements/statement.entity';
-import { inScopeOf } from '../statements/statement-membership';
+import { carriedHere, inScopeOf } from '../statements/statement-membership';
 import { StatementQueries } from '../statements/statement-queries.service';
 import {
   deadlineWindows,
@@ -237,12 +237,13 @@ export class PaymentDeadlines {
       .leftJoin(LineException, 'e', 'e.deliveryLineId = dl.id')
       .leftJoin('settlement_statements', 'hs', this.homeStatement('hs'))
       // The paying statement: the window's when the line has no exception, the later one when
-      // it was carried; a disputed, struck or excluded line has none. An excluded line in scope
-      // is owed all the same: generation bills it, as carried, on the pair's next statement.
+      // it was carried (statement-membership.ts carriedHere); a disputed, struck or excluded
+      // line has none otherwise. An excluded line in scope is owed all the same: generation
+      // bills it, as carried, on the pair's next statement.
       .leftJoin(
         'settlement_payments',
         'p',
-        `p.statement_id = (CASE WHEN e.id IS NULL THEN hs.id WHEN e.status = 'carried' THEN e.carried_to_statement_id END)
+        `p.statement_id = (CASE WHEN e.id IS NULL THEN hs.id WHEN ${carriedHere('e')} THEN e.carried_to_statement_id END)
           AND p.status = 'paid' AND p.paid_at <= :now`,
       )
       .andWhere('dl.acceptedAt >= :metricsFrom AND dl.acceptedAt < :metricsTo', {

@@ -21,6 +21,10 @@ import { dialectOf } from '../../../database/dialect';
  * disputed, struck, or carried onward; the dispute itself stays on the statement it was raised
  * on. A line disputed on the statement it was carried onto stays there as disputed (its row
  * keeps `carried_to_statement_id`, no longer `carried`), so that statement no longer bills it.
+ * The one other disputed or struck row with a `carried_to_statement_id` is a line the repair of
+ * paid statements (migration 1796980000000) placed on the paid statement of its window, whose
+ * journal paid it, while its dispute stays on the statement it was raised on: that paid
+ * statement bills it, whatever the dispute decides (see carriedHere).
  *
  * A statement keeps the scope it was generated under until generation under a wider
  * SETTLEMENT_SCOPE records the lines of its window it did not bill as `excluded` and widens it
@@ -49,11 +53,23 @@ export function unexcepted(dl: string): string {
     WHERE ${dl}_x.delivery_line_id = ${dl}.id)`;
 }
 
+/**
+ * Exception row `e` has its `carried_to_statement_id` bill its line: it is carried there, or it
+ * is disputed or struck by a dispute raised on another statement (a line the repair placed on
+ * a paid statement). A dispute raised on the carrying statement itself takes the line out of it.
+ */
+export function carriedHere(e: string): string {
+  return `(${e}.carried_to_statement_id IS NOT NULL AND (${e}.status = 'carried'
+    OR (${e}.status IN ('disputed', 'struck') AND NOT EXISTS (SELECT 1 FROM settlement_disputes ${e}_d
+      WHERE ${e}_d.statement_line_id = ${e}.delivery_line_id
+        AND ${e}_d.statement_id = ${e}.carried_to_statement_id))))`;
+}
+
 /** Line `dl` is billed on statement `s`: in its window without exception, or carried onto it. */
 export function billedOn(s: string, dl: string): string {
   return `((${inWindowOf(s, dl)} AND ${unexcepted(dl)})
     OR EXISTS (SELECT 1 FROM settlement_line_exceptions ${dl}_c WHERE ${dl}_c.delivery_line_id = ${dl}.id
-      AND ${dl}_c.status = 'carried' AND ${dl}_c.carried_to_statement_id = ${s}.id))`;
+      AND ${dl}_c.carried_to_statement_id = ${s}.id AND ${carriedHere(`${dl}_c`)}))`;
 }
 
 /**

@@ -145,7 +145,9 @@ export class StatementQueries {
    * delivery lines of its window and scope, with the status of their exception (a line excepted
    * here keeps showing here: disputed, struck, or carried onward), then the lines carried onto
    * it, billed here — once, also when that is the statement of their own window — or disputed
-   * or struck here after they were carried here. A line is named by its delivery line's id.
+   * or struck here after they were carried here. A line this statement bills whose dispute was
+   * raised on another statement (carriedHere in statement-membership.ts) shows as billed here,
+   * where it was paid. A line is named by its delivery line's id.
    * `lineId` narrows to one line.
    */
   async linesOf(s: Statement, m?: EntityManager, lineId?: string): Promise<StatementLineView[]> {
@@ -181,8 +183,15 @@ export class StatementQueries {
         'e',
         "e.deliveryLineId = dl.id AND e.status IN ('carried', 'disputed', 'struck') AND e.carriedToStatementId = :statementId",
         { statementId: s.id },
+      )
+      .leftJoinAndMapOne(
+        'dl.disputeHere',
+        Dispute,
+        'd',
+        'd.statementLineId = dl.id AND d.statementId = :statementId',
+        { statementId: s.id },
       );
-    type Row = DeliveryLine & { exception: LineException | null };
+    type Row = DeliveryLine & { exception: LineException | null; disputeHere?: Dispute | null };
     const view = (l: Row, status: LineStatus): StatementLineView => ({
       id: l.id,
       deliveryLineId: l.id,
@@ -196,7 +205,7 @@ export class StatementQueries {
     });
     // 'excluded' exceptions were filtered out above; the others are line statuses. A line of
     // this window carried onto another statement shows as carried here, whatever it became
-    // there; one carried here is billed unless disputed or struck here.
+    // there; one carried here is billed unless disputed (or struck) here.
     const rows = [
       ...((await one(own).getMany()) as Row[]).map((l) =>
         view(
@@ -207,7 +216,12 @@ export class StatementQueries {
         ),
       ),
       ...((await one(carried).getMany()) as Row[]).map((l) =>
-        view(l, l.exception!.status === 'carried' ? 'billed' : (l.exception!.status as LineStatus)),
+        view(
+          l,
+          l.exception!.status === 'carried' || !l.disputeHere
+            ? 'billed'
+            : (l.exception!.status as LineStatus),
+        ),
       ),
     ];
     const byId = (a: StatementLineView, b: StatementLineView) =>

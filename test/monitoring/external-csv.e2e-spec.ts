@@ -125,6 +125,46 @@ describe('monitoring.external from CSV', () => {
     expect(sheet.getRow(4).getCell(6).value).toBe('"12,5"\nx');
   });
 
+  it('refuses a row that repeats an earlier one, naming the first, across batches', async () => {
+    const product = await makeDrug(t);
+    const code = product.code;
+    // 4,100 distinct regions: more rows than one validation batch holds.
+    const distinct = Array.from({ length: 4100 }, (_, i) => [
+      code,
+      'other_region',
+      String(400000 + i),
+      '2026-02-01',
+      '1.1',
+      '',
+    ]);
+    const file = csv([
+      HEADER,
+      ...distinct,
+      // Row 4102: the code in lower case is the same product as row 2.
+      [code.toLowerCase(), 'other_region', '400000', '2026-02-01', '1.2', ''],
+      [code, 'national_monitoring', '', '2026-02-01', '1.3', ''],
+      // Row 4104: "national" and an empty region are the same national price as row 4103.
+      [code, 'national_monitoring', 'national', '2026-02-01', '1.4', ''],
+      // Row 4105: names row 2 again, not the repeat in row 4102.
+      [code, 'other_region', '400000', '2026-02-01', '1.5', ''],
+      [code, 'other_region', '400000', '2026-02-02', '1.6', ''],
+    ]);
+    const res = await upload(t, analyst, EXTERNAL, file, 'repeats.csv').expect(202);
+    const failed = (await settled(t, analyst, res.body.id as string)).body as Json;
+    expect(failed).toMatchObject({
+      status: 'failed_validation',
+      rowsTotal: 4105,
+      rowsWritten: 0,
+      errorCount: 3,
+    });
+    expect((failed.problems as Json[]).map((p) => [p.row, p.column, p.message])).toEqual([
+      [4102, 'productCode', 'the same product, region and date as row 2'],
+      [4104, 'productCode', 'the same product, region and date as row 4103'],
+      [4105, 'productCode', 'the same product, region and date as row 2'],
+    ]);
+    expect(await listObservations(t, analyst, `productId=${product.id}`)).toEqual([]);
+  });
+
   it.each<[string, string[], RegExp]>([
     [
       'a renamed column',

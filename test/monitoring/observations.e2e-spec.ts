@@ -264,6 +264,33 @@ describe('price observations', () => {
       expect(after.body.code).toBe('MONITORING.SENTINEL_NOT_DESIGNATED');
     });
 
+    it('refuses a product reported twice for one day, naming the first row', async () => {
+      const pharmacy = await makeOrganisation(t, 'hospital', {
+        regionCode: cast.regions.county.code,
+        hospitalKind: 'retail_pharmacy',
+      });
+      const user = await makeUser(t, pharmacy, ['hospital_user']);
+      const query = `?contextId=${pharmacy.id}`;
+      await designateSentinel(t, analyst.token, pharmacy.id);
+      const [product, other] = [await makeDrug(t), await makeDrug(t)];
+      const day = chinaDate(clock.now());
+      const wb = await loadWorkbook(await downloadTemplate(t, user.token, SENTINEL, query));
+      const sheet = wb.getWorksheet('哨点报价 Sentinel prices')!;
+      sheet.getRow(2).values = [product.code, day, '0.35', '100'];
+      sheet.getRow(3).values = [other.code, day, '0.40', null];
+      sheet.getRow(4).values = [product.code.toLowerCase(), day, '0.36', null];
+      sheet.getRow(5).values = [product.code, day, '0.37', null];
+      const file = Buffer.from(await wb.xlsx.writeBuffer());
+      const res = await upload(t, user.token, SENTINEL, file, 'twice.xlsx', query).expect(202);
+      const failed = (await settled(t, user.token, res.body.id as string)).body as Json;
+      expect(failed).toMatchObject({ status: 'failed_validation', rowsTotal: 4, errorCount: 2 });
+      expect((failed.problems as Json[]).map((p) => [p.row, p.column, p.message])).toEqual([
+        [4, 'productCode', `${product.code} on ${day} is already reported in row 2`],
+        [5, 'productCode', `${product.code} on ${day} is already reported in row 2`],
+      ]);
+      expect(await listObservations(t, user.token, `source=sentinel`)).toEqual([]);
+    });
+
     it('designates hospitals only, within the analyst region', async () => {
       const supplier = await makeOrganisation(t, 'manufacturer', {
         regionCode: cast.regions.city.code,

@@ -60,6 +60,12 @@ export interface ImportKind<T = unknown> {
   columns: readonly ImportColumn[];
   /** Who may download the template and upload it (checked by the pipeline). */
   allowed(actor: Actor, contextId: string): boolean;
+  /**
+   * Rows per checkBatch / writeBatch call when not the pipeline's default (500): kinds whose
+   * files run to a million rows take larger batches, so that a batch is a few multi-row INSERT
+   * statements.
+   */
+  batchRows?: number;
   /** Pure: one row's cells (by column key) → a typed value or the problems. */
   parseRow(cells: Record<string, CellValue>): ParsedRow<T>;
   /**

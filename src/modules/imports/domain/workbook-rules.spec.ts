@@ -7,6 +7,7 @@ import {
   checkMeta,
   columnLetter,
   describeProblems,
+  detached,
   ERRORS_HEADER,
   isEmptyRow,
   metaRows,
@@ -189,6 +190,27 @@ describe('error workbook cells', () => {
         columns,
       ),
     ).toBe('编码 Code: is required; duplicate of row 3');
+  });
+});
+
+describe('detached', () => {
+  const sheetText = `<c r="A2" t="inlineStr"><is><t>XC10AAA0001010101234</t></is></c>${'x'.repeat(4096)}`;
+
+  it.each([
+    ['a code cut from sheet text', sheetText.slice(31, 51), 'XC10AAA0001010101234'],
+    ['a short text', 'abc', 'abc'],
+    ['an empty text', '', ''],
+    ['a text of exactly 13 characters', 'ABCDEFGHIJKLM', 'ABCDEFGHIJKLM'],
+    ['Chinese text', '阿莫西林胶囊 0.25g×24粒 阿莫西林', '阿莫西林胶囊 0.25g×24粒 阿莫西林'],
+  ])('keeps %s as it is', (_, text, expected) => {
+    expect(detached(text)).toBe(expected);
+  });
+
+  it('is what a text cell reads as', () => {
+    expect(readCell(`  ${sheetText.slice(31, 51)} `)).toEqual({
+      kind: 'value',
+      value: 'XC10AAA0001010101234',
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { CellValue, ImportColumn, RowProblem } from '../import-kind';
+import { RowSet } from './row-index';
 
 /**
  * The pure rules of the §X pipeline: the template's hidden `_meta` sheet, the header row, what
@@ -47,6 +48,19 @@ function text(value: unknown): string {
       .join('')
       .trim();
   return '';
+}
+
+/** V8 keeps a substring of this many characters or more as a view into its parent string. */
+const SLICE_MIN_LENGTH = 13;
+
+/**
+ * `s` as a string of its own. A cell's text is a substring of the decoded sheet XML (or CSV
+ * text), and V8 keeps a longer substring as a view that holds the whole chunk it came from
+ * (tens of kilobytes): a batch of parsed rows would otherwise keep a batch's worth of raw sheet
+ * text alive with it. Concatenating makes a new string, from which the copy is cut.
+ */
+export function detached(s: string): string {
+  return s.length < SLICE_MIN_LENGTH ? s : (' ' + s).slice(1);
 }
 
 /**
@@ -146,7 +160,10 @@ export function readCell(raw: unknown): ReadCell {
     if (trimmed === '') return { kind: 'value', value: null };
     // Undo the quote an error workbook puts before formula-like text, so a corrected error
     // workbook reads back as what the user meant.
-    return { kind: 'value', value: /^'[=+\-@]/.test(trimmed) ? trimmed.slice(1) : trimmed };
+    return {
+      kind: 'value',
+      value: detached(/^'[=+\-@]/.test(trimmed) ? trimmed.slice(1) : trimmed),
+    };
   }
   if (typeof raw === 'number') {
     return { kind: 'value', value: Number.isFinite(raw) ? raw : null };
@@ -240,7 +257,8 @@ export class ProblemLog {
   total = 0;
   private readonly detail = new Map<number, RowProblem[]>();
   private detailed = 0;
-  private readonly rows = new Set<number>();
+  /** Every row with a problem, detailed or not: a bitmap, so a file of bad rows stays small. */
+  private readonly rows = new RowSet();
 
   constructor(private readonly detailCap: number) {}
 

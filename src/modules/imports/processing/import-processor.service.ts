@@ -37,7 +37,7 @@ import { ImportContext, ImportKind, NumberedRow } from '../import-kind';
 import { ImportKindRegistry } from '../import-kind.registry';
 import { ImportFile, RUNNABLE_STATUSES } from '../import-file.entity';
 
-/** Rows per checkBatch / writeBatch call. */
+/** Rows per checkBatch / writeBatch call, unless the kind says otherwise (`batchRows`). */
 export const BATCH_SIZE = 500;
 /** Problems kept in detail for the error workbook; beyond this they are only counted. */
 export const PROBLEM_DETAIL_CAP = 10_000;
@@ -170,6 +170,7 @@ export class ImportProcessor {
     const log = new ProblemLog(PROBLEM_DETAIL_CAP);
     const seen = new Map<string, unknown>();
     const maxRows = this.config.uploads.maxRows;
+    const batchRows = kind.batchRows ?? BATCH_SIZE;
     let meta: unknown[][] | null = null;
     let dataSheetSeen = false;
     let headerSeen = false;
@@ -220,7 +221,7 @@ export class ImportProcessor {
         return;
       }
       batch.push({ rowNumber: row.number, value: parsed.value });
-      if (batch.length >= BATCH_SIZE) await flush();
+      if (batch.length >= batchRows) await flush();
     };
 
     if (format === 'csv') {
@@ -313,24 +314,40 @@ export class ImportProcessor {
     );
     await this.tx.run(async (manager) => {
       await this.own(manager, record.id, token, 'committing');
+      const batchRows = kind.batchRows ?? BATCH_SIZE;
       let batch: NumberedRow<unknown>[] = [];
       let written = 0;
+      // The next batch is read while one is being written, so the database and the parser work
+      // at the same time; batches are still written one after the other, in file order.
+      const pending: { write: Promise<void> | null } = { write: null };
       const flush = async () => {
         if (batch.length === 0) return;
-        await kind.writeBatch(manager, batch, ctx);
-        written += batch.length;
+        const rows = batch;
         batch = [];
+        if (pending.write) await pending.write;
+        pending.write = kind.writeBatch(manager, rows, ctx).then(() => {
+          written += rows.length;
+        });
+        // A failed write is thrown where it is awaited: by the next flush or after the scan.
+        pending.write.catch(() => undefined);
       };
-      await this.scanDataRows(file, format, kind, async (row) => {
-        if (row.number === 1 || isEmptyRow(row.values, kind.columns)) return;
-        const parsed = kind.parseRow(readRow(row.values, kind.columns).cells);
-        if (!parsed.ok) {
-          throw new Error(`row ${row.number} no longer reads as it did during validation`);
-        }
-        batch.push({ rowNumber: row.number, value: parsed.value });
-        if (batch.length >= BATCH_SIZE) await flush();
-      });
-      await flush();
+      try {
+        await this.scanDataRows(file, format, kind, async (row) => {
+          if (row.number === 1 || isEmptyRow(row.values, kind.columns)) return;
+          const parsed = kind.parseRow(readRow(row.values, kind.columns).cells);
+          if (!parsed.ok) {
+            throw new Error(`row ${row.number} no longer reads as it did during validation`);
+          }
+          batch.push({ rowNumber: row.number, value: parsed.value });
+          if (batch.length >= batchRows) await flush();
+        });
+        await flush();
+        if (pending.write) await pending.write;
+      } catch (err) {
+        // The rollback waits for a write still running on the transaction's connection.
+        if (pending.write) await pending.write.catch(() => undefined);
+        throw err;
+      }
       if (written !== rowsTotal) {
         throw new Error(`read ${written} rows while writing but ${rowsTotal} while validating`);
       }

@@ -19,6 +19,7 @@ import { ExternalBatchRequest, ObservationBatchView } from './dto/observation.dt
 import { ExternalRow, parseExternalRow, SentinelRow } from './domain/import-rows';
 import {
   ComparableBasis,
+  genericKey,
   observationOf,
   ObservationRow,
   pricesOf,
@@ -28,10 +29,61 @@ import { ObservationBatch, Sentinel } from './observation.entity';
 
 const BATCH_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
-/** Products by code with the comparable-price basis of each (§P5). */
+/** Products one lookup keeps between batches; past it, it starts afresh. */
+export const PRODUCT_LOOKUP_LIMIT = 10_000;
+
+/** Products by code with the comparable-price basis (§P5) and generic key of each, by id. */
 export interface ResolvedProducts {
   byCode: Map<string, Product>;
   bases: Map<string, ComparableBasis>;
+  keys: Map<string, string>;
+}
+
+/**
+ * The products of one pass over a file, read once each rather than once per batch: a file of a
+ * million rows names a few thousand products at most. It answers for every code it has read
+ * (found or not) and keeps at most `limit` products, starting afresh past that.
+ */
+export class ProductLookup {
+  private readonly known: ResolvedProducts = {
+    byCode: new Map(),
+    bases: new Map(),
+    keys: new Map(),
+  };
+  private readonly unknown = new Set<string>();
+
+  constructor(
+    private readonly intake: ObservationIntake,
+    private readonly limit = PRODUCT_LOOKUP_LIMIT,
+  ) {}
+
+  /** Products by normalised code: at least those of `codes` that exist, with their bases. */
+  async resolve(codes: string[]): Promise<ResolvedProducts> {
+    const wanted = new Set<string>();
+    for (const code of codes) {
+      const normalised = normaliseCode(code);
+      if (!this.known.byCode.has(normalised) && !this.unknown.has(normalised))
+        wanted.add(normalised);
+    }
+    if (wanted.size === 0) return this.known;
+    if (this.known.byCode.size + this.unknown.size + wanted.size > this.limit) {
+      this.known.byCode.clear();
+      this.known.bases.clear();
+      this.known.keys.clear();
+      this.unknown.clear();
+      // The batch's codes must all be answered, including those just forgotten.
+      for (const code of codes) wanted.add(normaliseCode(code));
+    }
+    const found = await this.intake.resolveProducts([...wanted]);
+    for (const code of wanted) {
+      const product = found.byCode.get(code);
+      if (product) this.known.byCode.set(code, product);
+      else this.unknown.add(code);
+    }
+    for (const [id, basis] of found.bases) this.known.bases.set(id, basis);
+    for (const [id, key] of found.keys) this.known.keys.set(id, key);
+    return this.known;
+  }
 }
 
 /**
@@ -56,6 +108,11 @@ export class ObservationIntake {
     return (await repo.findOneBy({ organisationId: orgId, active: true })) !== null;
   }
 
+  /** A lookup that reads each product once over the batches of one pass over a file. */
+  productLookup(): ProductLookup {
+    return new ProductLookup(this);
+  }
+
   async resolveProducts(codes: string[]): Promise<ResolvedProducts> {
     const byCode = await this.catalog.findByCodes(codes);
     const found = await this.opened.comparableBases([...byCode.values()].map((p) => p.id));
@@ -66,7 +123,8 @@ export class ObservationIntake {
         repPackSize: b.repPackSize,
         params: b.params,
       });
-    return { byCode, bases };
+    const keys = new Map([...byCode.values()].map((p) => [p.id, genericKey(p)]));
+    return { byCode, bases, keys };
   }
 
   sentinelRow(
@@ -77,34 +135,46 @@ export class ObservationIntake {
   ): ObservationRow | null {
     const product = products.byCode.get(normaliseCode(row.productCode));
     if (!product) return null;
-    return observationOf(product, {
-      source: 'sentinel',
-      sourceRef: ref,
-      regionCode: org.regionCode,
-      hospitalId: org.id,
-      // A sentinel reports what it paid or charges; the maker is the supplier the rules follow.
-      supplierId: product.manufacturerId,
-      ...pricesOf(product, row.unitPrice, 1, products.bases.get(product.id) ?? null),
-      quantity: row.quantity,
-      observedOn: row.date,
-      referenceKind: null,
-    });
+    const prices = pricesOf(product, row.unitPrice, 1, products.bases.get(product.id) ?? null);
+    return observationOf(
+      product,
+      {
+        source: 'sentinel',
+        sourceRef: ref,
+        regionCode: org.regionCode,
+        hospitalId: org.id,
+        // A sentinel reports what it paid or charges; the maker is the supplier the rules follow.
+        supplierId: product.manufacturerId,
+        unitPrice: prices.unitPrice,
+        comparablePrice: prices.comparablePrice,
+        quantity: row.quantity,
+        observedOn: row.date,
+        referenceKind: null,
+      },
+      products.keys.get(product.id),
+    );
   }
 
   externalRow(products: ResolvedProducts, ref: string, row: ExternalRow): ObservationRow | null {
     const product = products.byCode.get(normaliseCode(row.productCode));
     if (!product) return null;
-    return observationOf(product, {
-      source: 'external',
-      sourceRef: ref,
-      regionCode: row.regionCode,
-      hospitalId: null,
-      supplierId: product.manufacturerId,
-      ...pricesOf(product, row.unitPrice, 1, products.bases.get(product.id) ?? null),
-      quantity: row.quantity,
-      observedOn: row.date,
-      referenceKind: row.referenceKind,
-    });
+    const prices = pricesOf(product, row.unitPrice, 1, products.bases.get(product.id) ?? null);
+    return observationOf(
+      product,
+      {
+        source: 'external',
+        sourceRef: ref,
+        regionCode: row.regionCode,
+        hospitalId: null,
+        supplierId: product.manufacturerId,
+        unitPrice: prices.unitPrice,
+        comparablePrice: prices.comparablePrice,
+        quantity: row.quantity,
+        observedOn: row.date,
+        referenceKind: row.referenceKind,
+      },
+      products.keys.get(product.id),
+    );
   }
 
   /**

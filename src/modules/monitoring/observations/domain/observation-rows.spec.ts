@@ -106,12 +106,43 @@ describe('observation rows', () => {
       observedOn: '2026-03-17',
       referenceKind: null,
     });
-    expect(row).toMatchObject({
+    expect(row).toEqual({
+      source: 'purchase',
+      sourceRef: 'order_line:1',
       productId: '1',
       genericKey: '阿托伐他汀钙片|oral_solid|20mg',
       category: 'drug',
       categoryPath: null,
+      regionCode: '320102',
+      hospitalId: '5',
+      supplierId: '6',
+      unitPrice: '1.500000',
+      comparablePrice: null,
+      quantity: '7.000',
+      observedOn: '2026-03-17',
       period: '2026-03',
+      referenceKind: null,
     });
+  });
+
+  it('takes the generic key the caller already has', () => {
+    const row = observationOf(
+      drug(),
+      {
+        source: 'external',
+        sourceRef: 'import:1:2',
+        regionCode: '330100',
+        hospitalId: null,
+        supplierId: '6',
+        unitPrice: '0.198000',
+        comparablePrice: null,
+        quantity: null,
+        observedOn: '2026-03-01',
+        referenceKind: 'other_region',
+      },
+      'known|key',
+    );
+    expect(row.genericKey).toBe('known|key');
+    expect(row.period).toBe('2026-03');
   });
 });

@@ -2,6 +2,7 @@ import { Response } from 'supertest';
 import { Product } from '../../src/modules/catalog/products/product.entity';
 import { Organisation } from '../../src/modules/identity/organisations/organisation.entity';
 import { makeDrug, makeListingPrice } from '../factories/catalog';
+import { signCurrentCommitment } from '../factories/credit';
 import { deliveryLine, placedOrder } from '../factories/execution';
 import { makeCast, makeOrganisation, makeUser } from '../factories/identity';
 import { bearer, startApp, TestApp } from '../setup/test-app';
@@ -575,12 +576,14 @@ describe('credit: cases, ratings, repairs and commitments (§K)', () => {
         403,
         'COMMON.FORBIDDEN',
       );
-      const signed = await post(tokens.supplier_user, '/credit/commitments', { version }).expect(
-        201,
+      // Signing again answers the first signature, even after a newer version was published.
+      const { text: signedText, response: signed } = await signCurrentCommitment(
+        t,
+        tokens.supplier_user,
       );
-      const again = await post(tokens.supplier_user, '/credit/commitments', { version }).expect(
-        201,
-      );
+      const again = await post(tokens.supplier_user, '/credit/commitments', {
+        version: signedText.version,
+      }).expect(201);
       expect(again.body.id).toBe(signed.body.id);
       const listed = await get(
         supervisor,
@@ -588,7 +591,7 @@ describe('credit: cases, ratings, repairs and commitments (§K)', () => {
       ).expect(200);
       expect(listed.body).toMatchObject({
         supplierId: cast.manufacturer.id,
-        general: [{ textVersion: version, textSha256: text.body.sha256 }],
+        general: [{ textVersion: signedText.version, textSha256: signedText.sha256 }],
         rounds: [],
       });
       await get(

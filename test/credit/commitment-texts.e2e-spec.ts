@@ -180,10 +180,30 @@ describe('credit: commitment text versions (§K4)', () => {
     });
     const again = await post(a.token, `/procurement/rounds/${round.id}/commitment`).expect(201);
     expect(again.body).toEqual(mine.body);
-
-    // The general commitment must be signed anew: only the version in force is signable.
+    // A retry naming the version it signed answers that signature too; a round is signed once.
+    const retried = await post(a.token, `/procurement/rounds/${round.id}/commitment`, {
+      version: before.version,
+    }).expect(201);
+    expect(retried.body).toEqual(mine.body);
     expectError(
-      await post(a.token, '/credit/commitments', { version: before.version }),
+      await post(a.token, `/procurement/rounds/${round.id}/commitment`, { version: v2.version }),
+      409,
+      'PROCUREMENT.COMMITMENT_ALREADY_SIGNED',
+      'version',
+      before.version,
+    );
+
+    // The general commitment: a retry of the earlier version answers its signature, no longer
+    // in force; an unsigned earlier version is not signable; the new one is signed anew.
+    const retriedGeneral = await post(a.token, '/credit/commitments', {
+      version: before.version,
+    }).expect(201);
+    expect(retriedGeneral.body).toMatchObject({
+      textVersion: before.version,
+      textCurrent: false,
+    });
+    expectError(
+      await post(b.token, '/credit/commitments', { version: before.version }),
       404,
       'CREDIT.COMMITMENT_TEXT_NOT_FOUND',
       v2.version,

@@ -1,6 +1,7 @@
 import { Response } from 'supertest';
 import { Clock } from '../../src/common/clock';
 import { makeListingPrice } from '../factories/catalog';
+import { signCurrentCommitment } from '../factories/credit';
 import {
   AgreementRow,
   createOrder,
@@ -201,10 +202,9 @@ describe('credit: a sanction bites and a repair lifts it (§K1–§K4)', () => {
   });
 
   it("lists a supplier's general and per-round integrity commitments together", async () => {
-    // The version in force (global state: another suite may have published one since 2020-1).
-    const { version } = (await get(winner.token, '/credit/commitment-texts/current').expect(200))
-      .body as { version: string };
-    await post(winner.token, '/credit/commitments', { version }).expect(201);
+    const {
+      text: { version },
+    } = await signCurrentCommitment(t, winner.token);
     const res = await get(supervisor, `/credit/suppliers/${winner.org.id}/commitments`).expect(200);
     expect(res.body.general).toEqual([expect.objectContaining({ textVersion: version })]);
     expect(res.body.rounds).toEqual(

@@ -54,6 +54,8 @@ export const PROCUREMENT_ERRORS = {
   COMMITMENT_CLOSED: 409,
   COMMITMENT_NOT_FOUND: 404,
   COMMITMENT_TEXT_OUTDATED: 409,
+  // The round was signed with another version of the text; a round is signed once.
+  COMMITMENT_ALREADY_SIGNED: 409,
   LOT_NOT_FOUND: 404,
   LOT_CODE_TAKEN: 409,
   LOT_SPEC_INVALID: 400,

@@ -1,6 +1,7 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { forUpdate } from '../../../database/dialect';
 import { CurrentCommitmentText } from '../../procurement/rounds/commitment-text';
 import { creditError } from '../credit.errors';
 import { CommitmentText } from './commitment.entity';
@@ -17,9 +18,11 @@ export class CommitmentTextStore extends CurrentCommitmentText {
     super();
   }
 
-  async current(m?: EntityManager): Promise<CommitmentText> {
+  /** The text in force; `lock` (inside `m`'s transaction) holds it until a publish commits. */
+  async current(m?: EntityManager, lock = false): Promise<CommitmentText> {
     const repo = m ? m.getRepository(CommitmentText) : this.texts;
-    const [text] = await repo.find({ order: { id: 'DESC' }, take: 1 });
+    const last = repo.createQueryBuilder('t').orderBy('t.id', 'DESC').limit(1);
+    const text = await (lock ? forUpdate(last) : last).getOne();
     if (!text)
       throw creditError('COMMITMENT_TEXT_NOT_FOUND', 'No integrity commitment text is published');
     return text;

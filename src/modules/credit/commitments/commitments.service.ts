@@ -64,6 +64,8 @@ export class CommitmentsService {
     const text = body.body.trim();
     const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
     const row = await this.tx.run(async (m) => {
+      // Locked first: concurrent publishes take turns, so each compares with the text in force.
+      const current = await this.texts.current(m, true);
       const repo = m.getRepository(CommitmentText);
       if (await repo.existsBy({ version: body.version }))
         throw creditError(
@@ -71,7 +73,6 @@ export class CommitmentsService {
           `version: commitment text ${body.version} is already published; name the new version otherwise`,
           { field: 'version' },
         );
-      const current = await this.texts.current(m);
       if (current.sha256 === sha256)
         throw creditError(
           'COMMITMENT_TEXT_UNCHANGED',
@@ -111,6 +112,10 @@ export class CommitmentsService {
         'Only a manufacturer or distributor signs the integrity commitment',
       );
     const row = await this.tx.run(async (m) => {
+      const repo = m.getRepository(SupplierCommitment);
+      // A retry answers the signature it made, even after a later version was published.
+      const existing = await repo.findOneBy({ supplierId: actor.orgId, textVersion: body.version });
+      if (existing) return existing;
       const text = await this.texts.current(m);
       if (text.version !== body.version)
         throw creditError(
@@ -118,9 +123,6 @@ export class CommitmentsService {
           `version: ${body.version} is not the current commitment text; sign version ${text.version}`,
           { field: 'version', current: text.version },
         );
-      const repo = m.getRepository(SupplierCommitment);
-      const existing = await repo.findOneBy({ supplierId: actor.orgId, textVersion: text.version });
-      if (existing) return existing;
       const saved = await repo.save(
         repo.create({
           supplierId: actor.orgId,
@@ -139,8 +141,7 @@ export class CommitmentsService {
       );
       return saved;
     });
-    // Signed in force: the version was checked against the current one in the same transaction.
-    return GeneralCommitmentView.of(row, row.textVersion);
+    return GeneralCommitmentView.of(row, (await this.texts.current()).version);
   }
 
   /** Both kinds of commitment of a supplier the actor may see (a supplier: itself only). */

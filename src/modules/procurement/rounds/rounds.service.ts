@@ -421,15 +421,23 @@ export class RoundsService {
           { state: round.status },
         );
       const text = await this.commitmentText.current(m);
+      const repo = m.getRepository(RoundCommitment);
+      const existing = await repo.findOneBy({ roundId: round.id, supplierId: actor.orgId });
+      // A retry answers the signature it made, even after a later version was published.
+      if (existing && (body.version === undefined || body.version === existing.textVersion))
+        return commitmentView(existing, text);
+      if (existing)
+        throw procurementError(
+          'COMMITMENT_ALREADY_SIGNED',
+          `version: round ${round.code} was signed with version ${existing.textVersion}; a round is signed once`,
+          { field: 'version', signed: existing.textVersion },
+        );
       if (body.version !== undefined && body.version !== text.version)
         throw procurementError(
           'COMMITMENT_TEXT_OUTDATED',
           `version: ${body.version} is not the commitment text in force; read and sign version ${text.version}`,
           { field: 'version', current: text.version },
         );
-      const repo = m.getRepository(RoundCommitment);
-      const existing = await repo.findOneBy({ roundId: round.id, supplierId: actor.orgId });
-      if (existing) return commitmentView(existing, text);
       const row = await repo.save(
         repo.create({
           roundId: round.id,

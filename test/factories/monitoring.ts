@@ -1,4 +1,5 @@
 import { Product } from '../../src/modules/catalog/products/product.entity';
+import { Organisation } from '../../src/modules/identity/organisations/organisation.entity';
 import { ObservationBulkLoader } from '../../src/modules/monitoring/bulk/observation-bulk-loader.service';
 import {
   genericKey,
@@ -146,6 +147,23 @@ export function observationRow(
     ...over,
     period: over.observedOn.slice(0, 7),
   };
+}
+
+/** A purchase of `product` by `hospital` (in the hospital's region) on `observedOn`. */
+export function hospitalPurchase(
+  product: Product,
+  hospital: Organisation,
+  observedOn: string,
+  unitPrice: string,
+  quantity: string,
+): ObservationRow {
+  return observationRow(product, {
+    regionCode: hospital.regionCode as string,
+    hospitalId: hospital.id,
+    observedOn,
+    unitPrice,
+    quantity,
+  });
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 import { genericKey } from '../../src/modules/monitoring/observations/domain/observation-rows';
 import { makeDrug } from '../factories/catalog';
 import { makeCast, makeOrganisation } from '../factories/identity';
-import { loadObservations, monitoringApi, observationRow } from '../factories/monitoring';
+import { hospitalPurchase, loadObservations, monitoringApi } from '../factories/monitoring';
 import { bearer, startApp, TestApp, uniq } from '../setup/test-app';
 
 type Json = Record<string, unknown>;
@@ -63,13 +63,7 @@ describe('monitoring evaluation consistency', () => {
   afterAll(() => t.close());
 
   const purchase = (p: Product, h: Organisation, day: string, price: string, qty = '10') =>
-    observationRow(p, {
-      regionCode: h.regionCode as string,
-      hospitalId: h.id,
-      observedOn: day,
-      unitPrice: price,
-      quantity: qty,
-    });
+    hospitalPurchase(p, h, day, price, qty);
 
   /** Code-point order, whatever the database's collation. */
   const bySubject = (x: { rule_code?: string; subject_key: string }, y: typeof x) => {

@@ -4,7 +4,12 @@ import { EvaluationService } from '../../src/modules/monitoring/evaluation/evalu
 import { ObservationRow } from '../../src/modules/monitoring/observations/domain/observation-rows';
 import { makeDrug, makeListingPrice } from '../factories/catalog';
 import { makeCast, makeOrganisation } from '../factories/identity';
-import { loadObservations, monitoringApi, observationRow } from '../factories/monitoring';
+import {
+  hospitalPurchase,
+  loadObservations,
+  monitoringApi,
+  observationRow,
+} from '../factories/monitoring';
 import { bearer, startApp, TestApp, uniq } from '../setup/test-app';
 
 type Json = Record<string, unknown>;
@@ -63,13 +68,7 @@ describe('monitoring evaluation', () => {
   afterAll(() => t.close());
 
   const purchase = (p: Product, h: Organisation, day: string, price: string, qty = '100') =>
-    observationRow(p, {
-      regionCode: h.regionCode as string,
-      hospitalId: h.id,
-      observedOn: day,
-      unitPrice: price,
-      quantity: qty,
-    });
+    hospitalPurchase(p, h, day, price, qty);
 
   /**
    * A at 1.00 in every hospital January to March (100 tablets each), then 1.60 in April (400 each)

@@ -252,7 +252,7 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
    * listings or holds locks them (ListingPricesService.lockProducts: by primary key, in id
    * order), so that two of them never wait on each other: the codes are resolved by a plain read
    * first, since a locking read `WHERE code IN …` takes its locks in the code index's order.
-   * The rows are then read again under the lock.
+   * The rows lockProducts answers were read under the lock.
    */
   private async productsByCode(
     manager: EntityManager,
@@ -267,18 +267,10 @@ export class ListingPriceImportKind implements ImportKind<ListingPriceImportRow>
       .where('p.code IN (:...codes)', { codes })
       .getMany();
     if (!lock || found.length === 0) return new Map(found.map((p) => [p.code, p]));
-    const ids = found.map((p) => p.id);
-    await this.listings.lockProducts(manager, ids);
-    const locked: Product[] = [];
-    for (const chunk of chunks(ids, INSERT_CHUNK))
-      locked.push(
-        ...(await forUpdate(
-          repo
-            .createQueryBuilder('p')
-            .where('p.id IN (:...ids)', { ids: chunk })
-            .orderBy('p.id', 'ASC'),
-        ).getMany()),
-      );
+    const locked = await this.listings.lockProducts(
+      manager,
+      found.map((p) => p.id),
+    );
     return new Map(locked.map((p) => [p.code, p]));
   }
 }

@@ -12,7 +12,8 @@ import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditService, SYSTEM } from '../../audit/audit.service';
 import { Region } from '../../identity/regions/region.entity';
 import { catalogError, throwIfProblems } from '../catalog.errors';
-import { isId, likePattern, ProductLookups } from '../products/product-lookups';
+import { isId } from '../../../common/ids';
+import { likePattern, ProductLookups } from '../products/product-lookups';
 import { Product } from '../products/product.entity';
 import { CreditListingHolds } from './credit-listing-holds';
 import {
@@ -270,19 +271,22 @@ export class ListingPricesService {
    * Locks these products' rows, in id order. Listing creation locks its product first, so a
    * context that records or releases a hold on products (credit, §K3) and locks them first is
    * ordered against it: a listing is created either before the hold (and suspended with the
-   * others) or after it (and sees it).
+   * others) or after it (and sees it). Answers the locked rows, read under the lock.
    */
-  async lockProducts(manager: EntityManager, productIds: string[]): Promise<void> {
+  async lockProducts(manager: EntityManager, productIds: string[]): Promise<Product[]> {
     const ids = [...new Set(productIds)].filter(isId).sort(byId);
+    const locked: Product[] = [];
     for (const chunk of chunks(ids, CHUNK))
-      await forUpdate(
-        manager
-          .getRepository(Product)
-          .createQueryBuilder('p')
-          .select('p.id')
-          .where('p.id IN (:...ids)', { ids: chunk })
-          .orderBy('p.id', 'ASC'),
-      ).getMany();
+      locked.push(
+        ...(await forUpdate(
+          manager
+            .getRepository(Product)
+            .createQueryBuilder('p')
+            .where('p.id IN (:...ids)', { ids: chunk })
+            .orderBy('p.id', 'ASC'),
+        ).getMany()),
+      );
+    return locked;
   }
 
   /**
@@ -513,19 +517,24 @@ export class ListingPricesService {
         .where('id IN (:...ids)', { ids: chunk.map((s) => s.id) })
         .execute();
     const left = await this.openSuspensions(manager, listingIds);
+    const liftedOf = new Map<string, ListingPriceSuspension[]>();
+    for (const s of lifting)
+      liftedOf.set(s.listingPriceId, [...(liftedOf.get(s.listingPriceId) ?? []), s]);
     const reinstated: ListingPrice[] = [];
     for (const row of listings) {
       const before = listingAuditView(row);
       const { status, first } = suspensionSummary(left.get(row.id) ?? []);
-      Object.assign(row, {
+      const shown = {
         status,
         suspendedAt: first ? row.suspendedAt : null,
         suspensionReason: first?.reason ?? null,
         suspensionSource: first?.source ?? null,
         updatedAt: now,
-      });
-      await manager.getRepository(ListingPrice).save(row);
+      };
+      Object.assign(row, shown);
+      // Listings still held show their own oldest suspension; the reinstated go in one update.
       if (status === 'active') reinstated.push(row);
+      else await manager.getRepository(ListingPrice).update({ id: row.id }, shown);
       await this.audit.record(
         manager,
         actor,
@@ -533,13 +542,24 @@ export class ListingPricesService {
         listingRef(row),
         {
           before,
-          after: {
-            ...listingAuditView(row),
-            lifted: lifting.filter((s) => s.listingPriceId === row.id).map(holderOf),
-          },
+          after: { ...listingAuditView(row), lifted: (liftedOf.get(row.id) ?? []).map(holderOf) },
         },
       );
     }
+    for (const chunk of chunks(reinstated, CHUNK))
+      await manager
+        .getRepository(ListingPrice)
+        .createQueryBuilder()
+        .update()
+        .set({
+          status: 'active',
+          suspendedAt: null,
+          suspensionReason: null,
+          suspensionSource: null,
+          updatedAt: now,
+        })
+        .where('id IN (:...ids)', { ids: chunk.map((r) => r.id) })
+        .execute();
     return { lifted: listings, reinstated };
   }
 

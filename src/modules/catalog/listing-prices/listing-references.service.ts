@@ -4,6 +4,7 @@ import { In, Repository } from 'typeorm';
 import { Decimal } from '../../../database/decimal';
 import { Product } from '../products/product.entity';
 import { ListingPrice } from './listing-price.entity';
+import { isId } from '../../../common/ids';
 
 /** A listing as price monitoring (§M2, §M3) reads it. */
 export interface ListingReference {
@@ -37,7 +38,7 @@ export class ListingReferences {
     first: string,
     last: string,
   ): Promise<ListingReference[]> {
-    const ids = [...new Set(productIds)].filter((id) => /^\d{1,18}$/.test(id));
+    const ids = [...new Set(productIds)].filter(isId);
     if (ids.length === 0) return [];
     const out: ListingReference[] = [];
     // Bounded IN lists: a full scan asks for thousands of products at once.

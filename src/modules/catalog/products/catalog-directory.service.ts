@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import { normaliseCode } from './domain/product-codes';
-import { isId } from './product-lookups';
+import { isId } from '../../../common/ids';
 import { Product, ProductUdi } from './product.entity';
 
 let sequence = 0;

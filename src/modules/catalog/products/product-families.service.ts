@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
-import { isId } from './product-lookups';
+import { isId } from '../../../common/ids';
 import { Product } from './product.entity';
 
 /**

@@ -15,6 +15,7 @@ import { DrugQuery, DrugView } from './dto/drug.dto';
 import { ProductQuery } from './dto/product-query.dto';
 import { ConsumableSpec, DrugSpec } from './domain/product-rules';
 import { Product, ProductCategory, ProductUdi } from './product.entity';
+import { isId } from '../../../common/ids';
 
 registerUniqueConstraint('uq_products__code', {
   table: 'products',
@@ -49,10 +50,6 @@ export function nameDuplicateCode(error: unknown, code: string): unknown {
   return duplicateKeyError(error)?.code === 'CATALOG.DUPLICATE_PRODUCT_CODE'
     ? duplicateCode(code)
     : error;
-}
-
-export function isId(id: string): boolean {
-  return /^\d{1,18}$/.test(id);
 }
 
 /**

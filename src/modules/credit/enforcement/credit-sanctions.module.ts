@@ -15,6 +15,7 @@ import { CreditScheme, CreditSchemeActivation } from '../ratings/credit-scheme.e
 import { SchemesService } from '../ratings/schemes.service';
 import { ListingHold } from './listing-hold.entity';
 import { describeSanction, SanctionQueries } from './sanction-queries.service';
+import { isId } from '../../../common/ids';
 
 /** Procurement's §P4 port: the bidding suspensions of credit ratings in force. */
 @Injectable()
@@ -69,7 +70,7 @@ export class CreditHoldsOnListings extends CreditListingHolds {
     manager: EntityManager,
     productIds: string[],
   ): Promise<Map<string, CreditListingHold>> {
-    const ids = [...new Set(productIds)].filter((id) => /^\d{1,18}$/.test(id));
+    const ids = [...new Set(productIds)].filter(isId);
     if (ids.length === 0) return new Map();
     // Locking: a hold committed since the caller's snapshot is seen (the catalogue reads this
     // under its product locks, which ListingEnforcement takes before touching holds).

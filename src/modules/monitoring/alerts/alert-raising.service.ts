@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { dialectOf } from '../../../database/dialect';
 import { canonicalJson, RuleHit } from '../rules/domain/rule-hit';
-import { chunk } from '../evaluation/observation-aggregates';
+import { chunks } from '../../../common/chunks';
 
 export interface RaiseCounts {
   hits: number;
@@ -89,7 +89,7 @@ export class AlertRaising {
     const counts: RaiseCounts = { hits: hits.length, created: 0, updated: 0, cleared: 0 };
     if (genericKeys.length === 0) return counts;
     const existing = new Map<string, ExistingAlert>();
-    for (const keys of chunk(genericKeys, 500)) {
+    for (const keys of chunks(genericKeys, 500)) {
       const rows = await manager.query<ExistingAlert[]>(
         `SELECT ${SELECTED} FROM monitoring_alerts WHERE period = ? AND generic_key IN (${keys.map(() => '?').join(',')})`,
         [period, ...keys],
@@ -120,9 +120,9 @@ export class AlertRaising {
         untouched.push(String(seen.id));
       }
     }
-    for (const rows of chunk(upserts, 200)) await this.upsert(manager, rows, runId, at);
+    for (const rows of chunks(upserts, 200)) await this.upsert(manager, rows, runId, at);
     // Still firing, same evidence: only the run that last saw them moves.
-    for (const ids of chunk(untouched, 500)) {
+    for (const ids of chunks(untouched, 500)) {
       await manager.query(
         `UPDATE monitoring_alerts SET last_run_id = ?, last_evaluated_at = ? WHERE id IN (${ids.map(() => '?').join(',')})`,
         [runId, at, ...ids],
@@ -133,13 +133,13 @@ export class AlertRaising {
       .filter((a) => !isTrue(a.firing))
       .map((a) => String(a.id));
     counts.cleared = stale.length;
-    for (const ids of chunk(stale, 500)) {
+    for (const ids of chunks(stale, 500)) {
       await manager.query(
         `UPDATE monitoring_alerts SET firing = 0, last_run_id = ?, last_evaluated_at = ?, updated_at = ? WHERE id IN (${ids.map(() => '?').join(',')})`,
         [runId, at, at, ...ids],
       );
     }
-    for (const ids of chunk(seenOnly, 500)) {
+    for (const ids of chunks(seenOnly, 500)) {
       await manager.query(
         `UPDATE monitoring_alerts SET last_run_id = ?, last_evaluated_at = ? WHERE id IN (${ids.map(() => '?').join(',')})`,
         [runId, at, ...ids],
@@ -165,7 +165,7 @@ export class AlertRaising {
           .map((h) => h.productId as string),
       ),
     ];
-    for (const ids of chunk(products, 500)) {
+    for (const ids of chunks(products, 500)) {
       const rows = await manager.query<ExistingAlert[]>(
         `SELECT ${SELECTED} FROM monitoring_alerts WHERE period = ? AND product_id IN (${ids.map(() => '?').join(',')})`,
         [period, ...ids],

@@ -24,7 +24,8 @@ import type { RuleHit } from '../rules/domain/rule-hit';
 import { EvaluationQuery, EvaluationRunView } from './dto/evaluation.dto';
 import { EvaluationRun, EvaluationKind } from './evaluation-run.entity';
 import { EvaluationLocks } from './evaluation-locks';
-import { chunk, GenericAggregates, ObservationAggregates } from './observation-aggregates';
+import { chunks } from '../../../common/chunks';
+import { GenericAggregates, ObservationAggregates } from './observation-aggregates';
 
 export const EVALUATE_BATCH = { queue: 'monitoring', name: 'evaluate-batch' } as const;
 export const EVALUATE_RUN = { queue: 'monitoring', name: 'evaluate-run' } as const;
@@ -238,7 +239,7 @@ export class EvaluationService {
     for (const period of [...productsIn.keys()].sort()) {
       const { first, last } = periodBounds(period);
       const keys = new Set<string>();
-      for (const ids of chunk([...(productsIn.get(period) ?? [])], 500)) {
+      for (const ids of chunks([...(productsIn.get(period) ?? [])], 500)) {
         const rows = await this.dataSource.query<Array<{ generic_key: string }>>(
           `SELECT DISTINCT generic_key FROM monitoring_observations WHERE observed_on >= ? AND observed_on <= ? AND period = ? AND product_id IN (${ids.map(() => '?').join(',')})`,
           [first, last, period, ...ids],
@@ -360,7 +361,7 @@ export class EvaluationService {
       for (const key of genericKeys) settle.add(key);
     }
     const keyed: ScanState = { version: null };
-    for (const keys of chunk([...settle].sort(), KEY_SLICE)) {
+    for (const keys of chunks([...settle].sort(), KEY_SLICE)) {
       const slice = keys.map((genericKey) => ({ genericKey, aggregates: [], movedFrom: [] }));
       await this.evaluateSlice(runId, period, slice, keyed, configs, totals);
     }

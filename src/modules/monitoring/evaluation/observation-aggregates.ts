@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { chunks } from '../../../common/chunks';
 import { Decimal } from '../../../database/decimal';
 import { dialectOf, exactSum, exactSumSql } from '../../../database/dialect';
 import { periodBounds } from '../rules/domain/periods';
@@ -203,7 +204,7 @@ export class ObservationAggregates {
     if (keys.length === 0) return [];
     const { first, last } = periodBounds(period);
     const products = new Set<string>();
-    for (const slice of chunk(keys, 500)) {
+    for (const slice of chunks(keys, 500)) {
       const rows = await source.query<Array<{ product_id: string | number }>>(
         `SELECT DISTINCT product_id FROM monitoring_observations WHERE ${MONTH} AND generic_key IN (${slice.map(() => '?').join(',')})`,
         [first, last, period, ...slice],
@@ -212,7 +213,7 @@ export class ObservationAggregates {
     }
     // A generic's products may fall into two chunks: its parts are joined by key.
     const groups = new Map<string, GenericAggregates>();
-    for (const productIds of chunk([...products], 1000)) {
+    for (const productIds of chunks([...products], 1000)) {
       const selection: Selection = { kind: 'products', productIds, keys };
       const rows = await source.query<RawAggregate[]>(
         aggregateSql(source, selection),
@@ -266,11 +267,5 @@ function collect(source: DataSource | EntityManager, rows: RawAggregate[]): Gene
   }
   const last = builder.finish();
   if (last) out.push(last);
-  return out;
-}
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }

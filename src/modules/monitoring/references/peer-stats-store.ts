@@ -4,7 +4,7 @@ import { Decimal, roundTo } from '../../../database/decimal';
 import { dialectOf } from '../../../database/dialect';
 import { sqlTimestamp } from '../alerts/alert-raising.service';
 import type { ProductHistory, StatsRow } from '../evaluation/domain/evaluate-group';
-import { chunk } from '../evaluation/observation-aggregates';
+import { chunks } from '../../../common/chunks';
 
 const COLUMNS = [
   'period',
@@ -46,7 +46,7 @@ export class PeerStatsStore {
     runId: string,
     now: Date,
   ): Promise<void> {
-    for (const keys of chunk(genericKeys, 500)) {
+    for (const keys of chunks(genericKeys, 500)) {
       await manager.query(
         `DELETE FROM monitoring_peer_stats WHERE period = ? AND generic_key IN (${keys.map(() => '?').join(',')})`,
         [period, ...keys],
@@ -59,7 +59,7 @@ export class PeerStatsStore {
       dialectOf(manager) === 'mysql'
         ? `ON DUPLICATE KEY UPDATE ${refreshed.map((c) => `${c} = VALUES(${c})`).join(', ')}`
         : `ON CONFLICT (period, subject_key) DO UPDATE SET ${refreshed.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-    for (const slice of chunk(rows, 200)) {
+    for (const slice of chunks(rows, 200)) {
       const values: unknown[] = [];
       for (const r of slice) {
         values.push(
@@ -106,7 +106,7 @@ export class PeerStatsStore {
     productIds: readonly string[],
   ): Promise<Map<string, ProductHistory>> {
     const out = new Map<string, ProductHistory>();
-    for (const ids of chunk(productIds, 500)) {
+    for (const ids of chunks(productIds, 500)) {
       const rows = await source.query<
         Array<{
           period: string;

@@ -12,6 +12,7 @@ import { OrganisationDirectory } from '../../identity/organisations/organisation
 import { RegionTree } from '../../identity/regions/region-tree.service';
 import { checkIdempotencyKey } from '../ledger/domain/journal-rules';
 import { LedgerService } from '../ledger/ledger.service';
+import { poolingRegionCode } from '../prepayment/domain/agreement-year';
 import { PrepaymentOffsets } from '../prepayment/prepayment-offsets';
 import { assertAllows, statementCode } from '../statements/domain/statement-rules';
 import { Statement } from '../statements/statement.entity';
@@ -267,7 +268,7 @@ export class PaymentsService {
    * or its own region when the hospital sits at province or city level.
    */
   private async poolingRegion(m: EntityManager, hospitalId: string): Promise<string> {
-    const hospital = await this.directory.findById(hospitalId);
+    const hospital = (await this.directory.findByIds([hospitalId], m)).get(hospitalId);
     const own = hospital?.regionCode ? await this.regions.find(hospital.regionCode, m) : null;
     if (!own)
       throw statementError(
@@ -275,8 +276,6 @@ export class PaymentsService {
         `Hospital ${hospitalId} has no region, so no fund pays its statements`,
         { hospitalId },
       );
-    if (own.level !== 'county') return own.code;
-    const city = own.parentCode ? await this.regions.find(own.parentCode, m) : null;
-    return city?.code ?? own.code;
+    return poolingRegionCode(own.path);
   }
 }

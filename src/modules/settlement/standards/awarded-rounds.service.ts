@@ -72,9 +72,7 @@ export class AwardedRounds {
     m: EntityManager,
     orgIds: string[],
   ): Promise<Map<string, { regionCode: string; poolingRegion: string }>> {
-    const ids = [...new Set(orgIds)];
-    if (ids.length === 0) return new Map();
-    const orgs = [...(await this.directory.findByIds(ids, m)).values()];
+    const orgs = [...(await this.directory.findByIds(orgIds, m)).values()];
     const codes = orgs.map((o) => o.regionCode).filter((c): c is string => !!c);
     const regions = await this.regions.findByCodes(codes, m);
     const out = new Map<string, { regionCode: string; poolingRegion: string }>();

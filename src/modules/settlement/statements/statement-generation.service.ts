@@ -106,7 +106,8 @@ export class StatementGeneration {
       const excepted = await this.exists(m, this.inPeriod('x'), params);
       await this.run(m, this.insertFromWindow(m, hospitals, excepted), params);
       const widened = await this.widen(m, hospitals, params);
-      if (await this.exists(m, this.awaitingAny('x'), params)) {
+      // Whatever scope a statement has: the cheap test whether the placement steps can match.
+      if (await this.exists(m, this.awaiting('x', "'all'"), params)) {
         await this.run(m, this.insertForCarried(hospitals), params);
         await this.run(m, this.addCarried(m, hospitals), params);
         await this.run(m, this.placeCarried(hospitals), params);
@@ -275,13 +276,6 @@ export class StatementGeneration {
         AND (${e}.status = 'carried' OR ${scope} = 'all' OR EXISTS (SELECT 1
           FROM purchase_order_lines ${e}_pol WHERE ${e}_pol.id = ${e}_dl.order_line_id
             AND ${e}_pol.agreement_id IS NOT NULL)))`;
-  }
-
-  /** Whatever scope a statement has: the cheap test whether the placement steps can match. */
-  private awaitingAny(e: string): string {
-    return `${e}.carried_to_statement_id IS NULL AND ${e}.status IN ('carried', 'excluded')
-      AND EXISTS (SELECT 1 FROM delivery_lines ${e}_dl WHERE ${e}_dl.id = ${e}.delivery_line_id
-        AND ${e}_dl.accepted_at < :start)`;
   }
 
   private insertForCarried(hospitals: HospitalScope): string {

@@ -4,9 +4,9 @@ import { ListingPricesService } from '../../src/modules/catalog/listing-prices/l
 import { Product } from '../../src/modules/catalog/products/product.entity';
 import { ImportContext, ImportKind } from '../../src/modules/imports/import-kind';
 import { ImportKindRegistry } from '../../src/modules/imports/import-kind.registry';
-import { PriceAlert } from '../../src/modules/monitoring/alerts/price-alert.entity';
 import { makeDrug, makeListingPrice } from '../factories/catalog';
 import { makeCast, makeRegion } from '../factories/identity';
+import { insertAlert } from '../factories/monitoring';
 import { bearer, startApp, TestApp, uniq } from '../setup/test-app';
 import { auditOf, expectError, ListingRow } from './support';
 
@@ -74,29 +74,14 @@ describe('catalogue: listing suspensions by source (§C2, §K3, §M6)', () => {
 
   /** A price case opened on a fresh alert about the product (as an evaluation run writes it). */
   async function openCase(product: Product): Promise<string> {
-    const now = new Date();
-    const alert = await t.dataSource.getRepository(PriceAlert).save({
+    const alert = await insertAlert(t, {
       ruleCode: 'listing_multiple',
-      subjectKey: `test:${uniq(16)}`,
       period: '2026-10',
       severity: 'red_2',
-      status: 'open',
       productId: product.id,
       supplierId: cast.manufacturer.id,
-      hospitalId: null,
-      genericKey: null,
-      category: 'drug',
       regionCode: cast.regions.county.code,
       evidence: '{"multiple":"6.2"}',
-      firing: true,
-      assigneeId: null,
-      statusReason: null,
-      firstRunId: '1',
-      lastRunId: '1',
-      raisedAt: now,
-      lastEvaluatedAt: now,
-      updatedAt: now,
-      version: 1,
     });
     const opened = await post(analyst, '/monitoring/cases', {
       alertIds: [alert.id],

@@ -116,6 +116,17 @@ export async function makeOrganisation(
   });
 }
 
+/** `n` public hospitals in one region, made one after the other. */
+export async function makeHospitals(
+  t: TestApp,
+  regionCode: string,
+  n: number,
+): Promise<Organisation[]> {
+  const hospitals: Organisation[] = [];
+  for (let i = 0; i < n; i++) hospitals.push(await makeOrganisation(t, 'hospital', { regionCode }));
+  return hospitals;
+}
+
 export const TEST_PASSWORD = 'Test-password-2026';
 let cachedHash: Promise<string> | null = null;
 

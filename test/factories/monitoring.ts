@@ -1,5 +1,6 @@
 import { Product } from '../../src/modules/catalog/products/product.entity';
 import { Organisation } from '../../src/modules/identity/organisations/organisation.entity';
+import { PriceAlert } from '../../src/modules/monitoring/alerts/price-alert.entity';
 import { ObservationBulkLoader } from '../../src/modules/monitoring/bulk/observation-bulk-loader.service';
 import {
   genericKey,
@@ -11,6 +12,37 @@ import { bearer, TestApp, uniq } from '../setup/test-app';
 type Json = Record<string, unknown>;
 
 export const monitoringApi = (path = '') => `/api/v1/monitoring${path}`;
+
+/** An alert as an evaluation run writes it (the workflow's input). */
+export async function insertAlert(
+  t: TestApp,
+  over: Partial<PriceAlert> & Pick<PriceAlert, 'regionCode'>,
+): Promise<PriceAlert> {
+  const now = new Date();
+  return t.dataSource.getRepository(PriceAlert).save({
+    ruleCode: 'above_contract',
+    subjectKey: `test:${uniq(16)}`,
+    period: '2026-03',
+    severity: 'red_1',
+    status: 'open',
+    productId: null,
+    supplierId: null,
+    hospitalId: null,
+    genericKey: null,
+    category: 'drug',
+    evidence: '{"reference":"28.500000","unitPrice":"31.000000"}',
+    firing: true,
+    assigneeId: null,
+    statusReason: null,
+    firstRunId: '1',
+    lastRunId: '1',
+    raisedAt: now,
+    lastEvaluatedAt: now,
+    updatedAt: now,
+    version: 1,
+    ...over,
+  });
+}
 
 /** An external reference row as `POST monitoring/observations/external` takes it. */
 export interface ExternalRowBody {

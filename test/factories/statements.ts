@@ -68,14 +68,20 @@ export interface AcceptedLineRow {
   amount: string;
 }
 
+/** Who accepts the deliveries and what they list, when not the settlement cast's own. */
+export interface Buyer {
+  hospital: { token: string };
+  drug: { id: string };
+}
+
 /**
  * Accepted delivery lines of the listed drug, one order per quantity (an order lists a product
  * once), each delivered in full and accepted.
  */
 export async function acceptedDelivery(
   t: TestApp,
-  cast: SettlementCast,
-  supplier: Party,
+  cast: Buyer,
+  supplier: { org: Organisation; token: string },
   quantities: string[],
 ): Promise<AcceptedLineRow[]> {
   const rows: AcceptedLineRow[] = [];
@@ -102,3 +108,91 @@ export async function acceptedDelivery(
 }
 
 export const statementsApi = (path = '') => `/api/v1/settlement${path}`;
+
+export interface StatementLineBody {
+  id: string;
+  deliveryLineId: string;
+  amount: string;
+  status: string;
+}
+
+/** A statement as `GET settlement/statements/:id` answers it. */
+export interface StatementBody {
+  id: string;
+  code: string;
+  hospitalId: string;
+  supplierId: string;
+  period: string;
+  status: string;
+  amount: string;
+  disputedAmount: string;
+  lineCount: number;
+  reconciliationDeadline: string;
+  hospitalConfirmedBy: string | null;
+  supplierConfirmedBy: string | null;
+  reviewLevel: number;
+  reviewCycle: number;
+  lines: StatementLineBody[];
+}
+
+/** A line's payment deadline as `GET settlement/deadlines` lists it. */
+export interface DeadlineBody {
+  deliveryLineId: string;
+  statementId: string | null;
+  disputed: boolean;
+}
+
+/**
+ * Calls on the settlement API. `app` and `officer` are read at each call, so a spec may build
+ * these before its app starts; `officer` is the fund officer reading statements and deadlines.
+ */
+export function statementCalls(app: () => TestApp, officer: () => string) {
+  const get = (token: string, path: string, expected = 200) =>
+    app().http().get(statementsApi(path)).set(bearer(token)).expect(expected);
+  const post = (token: string, path: string, body: object = {}, expected = 200) =>
+    app().http().post(statementsApi(path)).set(bearer(token)).send(body).expect(expected);
+  const detail = async (id: string) =>
+    (await get(officer(), `/statements/${id}`)).body as StatementBody;
+  /** A statement's lines as [delivery line, amount, status]. */
+  const lines = async (id: string) =>
+    (await detail(id)).lines.map((l) => [l.deliveryLineId, l.amount, l.status]);
+  const deadlines = async (hospitalId: string) =>
+    (
+      (await get(officer(), `/deadlines?pageSize=200&hospitalId=${hospitalId}`)).body as {
+        items: DeadlineBody[];
+      }
+    ).items;
+  return { get, post, detail, lines, deadlines };
+}
+
+/** Confirms a statement by its hospital and supplier, then approves it at all three levels. */
+export async function approveStatement(
+  t: TestApp,
+  cast: { hospital: { token: string }; officers: Array<{ token: string }> },
+  id: string,
+  supplier: { token: string },
+): Promise<void> {
+  const post = (token: string, path: string) =>
+    t.http().post(statementsApi(path)).set(bearer(token)).send({}).expect(200);
+  await post(cast.hospital.token, `/statements/${id}/confirm`);
+  await post(supplier.token, `/statements/${id}/confirm`);
+  for (const o of cast.officers) await post(o.token, `/statements/${id}/approve`);
+}
+
+/** Pays an approved statement (a fund officer's token); answers the payment. */
+export async function payStatement(
+  t: TestApp,
+  token: string,
+  id: string,
+  idempotencyKey: string,
+  body: { bankReference?: string } = {},
+): Promise<Record<string, unknown>> {
+  const res = await t
+    .http()
+    .post(statementsApi(`/statements/${id}/pay`))
+    .set(bearer(token))
+    .set('Idempotency-Key', idempotencyKey)
+    .send(body)
+    .expect(201);
+  return res.body as Record<string, unknown>;
+}

@@ -3,43 +3,12 @@ import { chinaDate } from '../../src/modules/execution/deliveries/domain/deliver
 import { ListingPrice } from '../../src/modules/catalog/listing-prices/listing-price.entity';
 import { makeDrug, makeListingPrice } from '../factories/catalog';
 import { makeCast, makeOrganisation, makeUser } from '../factories/identity';
-import { bearer, startApp, TestApp, uniq } from '../setup/test-app';
+import { insertAlert } from '../factories/monitoring';
+import { bearer, startApp, TestApp } from '../setup/test-app';
 import { TestClock } from '../setup/test-clock';
-import { PriceAlert } from '../../src/modules/monitoring/alerts/price-alert.entity';
 
 type Json = Record<string, unknown>;
 const api = (path = '') => `/api/v1/monitoring${path}`;
-
-/** An alert as an evaluation run writes it (the workflow's input). */
-async function insertAlert(
-  t: TestApp,
-  over: Partial<PriceAlert> & Pick<PriceAlert, 'regionCode'>,
-): Promise<PriceAlert> {
-  const now = new Date();
-  return t.dataSource.getRepository(PriceAlert).save({
-    ruleCode: 'above_contract',
-    subjectKey: `test:${uniq(16)}`,
-    period: '2026-03',
-    severity: 'red_1',
-    status: 'open',
-    productId: null,
-    supplierId: null,
-    hospitalId: null,
-    genericKey: null,
-    category: 'drug',
-    evidence: '{"reference":"28.500000","unitPrice":"31.000000"}',
-    firing: true,
-    assigneeId: null,
-    statusReason: null,
-    firstRunId: '1',
-    lastRunId: '1',
-    raisedAt: now,
-    lastEvaluatedAt: now,
-    updatedAt: now,
-    version: 1,
-    ...over,
-  });
-}
 
 describe('price cases (§M6)', () => {
   let t: TestApp;

@@ -8,7 +8,7 @@ import {
 } from '../../src/modules/monitoring/evaluation/observation-aggregates';
 import { genericKey } from '../../src/modules/monitoring/observations/domain/observation-rows';
 import { makeDrug } from '../factories/catalog';
-import { makeCast, makeOrganisation } from '../factories/identity';
+import { makeCast, makeHospitals } from '../factories/identity';
 import { hospitalPurchase, loadObservations, monitoringApi } from '../factories/monitoring';
 import { bearer, startApp, TestApp, uniq } from '../setup/test-app';
 
@@ -53,12 +53,7 @@ describe('monitoring evaluation consistency', () => {
     t = await startApp();
     cast = await makeCast(t);
     analyst = cast.users.pricing_analyst.token;
-    hospitals = [];
-    for (let i = 0; i < 6; i++) {
-      hospitals.push(
-        await makeOrganisation(t, 'hospital', { regionCode: cast.regions.county.code }),
-      );
-    }
+    hospitals = await makeHospitals(t, cast.regions.county.code, 6);
   });
   afterAll(() => t.close());
 

@@ -3,7 +3,7 @@ import { Organisation } from '../../src/modules/identity/organisations/organisat
 import { EvaluationService } from '../../src/modules/monitoring/evaluation/evaluation.service';
 import { ObservationRow } from '../../src/modules/monitoring/observations/domain/observation-rows';
 import { makeDrug, makeListingPrice } from '../factories/catalog';
-import { makeCast, makeOrganisation } from '../factories/identity';
+import { makeCast, makeHospitals, makeOrganisation } from '../factories/identity';
 import {
   hospitalPurchase,
   loadObservations,
@@ -48,12 +48,7 @@ describe('monitoring evaluation', () => {
     const name = `监测通用名 ${uniq(6)}`;
     a = await makeDrug(t, { name, manufacturer: cast.manufacturer });
     b = await makeDrug(t, { name });
-    hospitals = [];
-    for (let i = 0; i < 6; i++) {
-      hospitals.push(
-        await makeOrganisation(t, 'hospital', { regionCode: cast.regions.county.code }),
-      );
-    }
+    hospitals = await makeHospitals(t, cast.regions.county.code, 6);
     other = await makeOrganisation(t, 'hospital', { regionCode: cast.regions.otherCounty.code });
     // Listings in the city: A at 1.50 per tablet, B at 0.50 (packs of 7).
     await makeListingPrice(t, a, cast.regions.city.code, {

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { Clock } from '../../src/common/clock';
 import {
   acceptedDelivery,
+  approveStatement,
   makeSettlementCast,
+  payStatement,
   SettlementCast,
   statementsApi,
 } from '../factories/statements';
@@ -80,17 +82,9 @@ describe('settlement bank batches: list, re-download, cancel', () => {
     payments = [];
     for (const s of list.body.items as Array<{ id: string; supplierId: string }>) {
       const supplier = cast.suppliers.find((p) => p.org.id === s.supplierId)!;
-      await post(cast.hospital.token, `/statements/${s.id}/confirm`, {}, 200);
-      await post(supplier.token, `/statements/${s.id}/confirm`, {}, 200);
-      for (const o of cast.officers) await post(o.token, `/statements/${s.id}/approve`, {}, 200);
-      const paid = await t
-        .http()
-        .post(api(`/statements/${s.id}/pay`))
-        .set(bearer(officer()))
-        .set('Idempotency-Key', `batches-${s.id}`)
-        .send({})
-        .expect(201);
-      payments.push(String((paid.body as Json).id));
+      await approveStatement(t, cast, s.id, supplier);
+      const paid = await payStatement(t, officer(), s.id, `batches-${s.id}`);
+      payments.push(String(paid.id));
     }
     payments.sort((a, b) => Number(a) - Number(b));
     first = await instruct('xlsx');

@@ -4,7 +4,9 @@ import { Clock } from '../../src/common/clock';
 import { Organisation } from '../../src/modules/identity/organisations/organisation.entity';
 import {
   acceptedDelivery,
+  approveStatement,
   makeSettlementCast,
+  payStatement,
   SettlementCast,
   statementsApi,
 } from '../factories/statements';
@@ -138,18 +140,8 @@ describe('settlement bank batches', () => {
       [statementA, 0],
       [statementB, 1],
     ] as const) {
-      const post = (token: string, path: string) =>
-        t.http().post(api(path)).set(bearer(token)).send({}).expect(200);
-      await post(cast.hospital.token, `/statements/${id}/confirm`);
-      await post(cast.suppliers[supplier].token, `/statements/${id}/confirm`);
-      for (const o of cast.officers) await post(o.token, `/statements/${id}/approve`);
-      await t
-        .http()
-        .post(api(`/statements/${id}/pay`))
-        .set(bearer(officer()))
-        .set('Idempotency-Key', `pay-${id}`)
-        .send({})
-        .expect(201);
+      await approveStatement(t, cast, id, cast.suppliers[supplier]);
+      await payStatement(t, officer(), id, `pay-${id}`);
     }
     // Instructed: the fund owes the suppliers; the fund's money has not moved.
     expect(await payableOf(0)).toBe('414.05');

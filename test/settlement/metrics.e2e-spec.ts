@@ -6,7 +6,9 @@ import { deliveryLine, ordersApi, placedOrder } from '../factories/execution';
 import {
   acceptedDelivery,
   AcceptedLineRow,
+  approveStatement,
   makeSettlementCast,
+  payStatement,
   SettlementCast,
   statementsApi,
 } from '../factories/statements';
@@ -128,18 +130,12 @@ describe('settlement deadlines and metrics (§S4)', () => {
       { reason: '数量与验收单不符' },
       201,
     );
-    await post(cast.hospital.token, `/statements/${statementA}/confirm`);
-    await post(cast.suppliers[0].token, `/statements/${statementA}/confirm`);
-    for (const o of cast.officers) await post(o.token, `/statements/${statementA}/approve`);
+    await approveStatement(t, cast, statementA, cast.suppliers[0]);
 
     clock.passes('2027-07-05T10:00:00+08:00');
-    await t
-      .http()
-      .post(api(`/statements/${statementA}/pay`))
-      .set(bearer(officer()))
-      .set('Idempotency-Key', `metrics-${statementA}`)
-      .send({ bankReference: 'CBC-20270705-1' })
-      .expect(201);
+    await payStatement(t, officer(), statementA, `metrics-${statementA}`, {
+      bankReference: 'CBC-20270705-1',
+    });
     july = await acceptedDelivery(t, cast, cast.suppliers[0], ['1']);
   });
   afterAll(() => t.close());

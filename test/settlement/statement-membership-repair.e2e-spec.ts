@@ -15,32 +15,14 @@ import {
 import {
   acceptedDelivery,
   AcceptedLineRow,
+  approveStatement,
   makeSettlementCast,
+  payStatement,
   SettlementCast,
-  statementsApi,
+  statementCalls,
 } from '../factories/statements';
-import { bearer, startApp, TestApp } from '../setup/test-app';
+import { startApp, TestApp } from '../setup/test-app';
 import { TestClock } from '../setup/test-clock';
-
-interface StatementBody {
-  id: string;
-  status: string;
-  amount: string;
-  disputedAmount: string;
-  lineCount: number;
-  reviewCycle: number;
-  reviewLevel: number;
-  hospitalConfirmedBy: string | null;
-  supplierConfirmedBy: string | null;
-  reconciliationDeadline: string;
-  lines: Array<{ deliveryLineId: string; amount: string; status: string }>;
-}
-
-interface DeadlineBody {
-  deliveryLineId: string;
-  statementId: string | null;
-  disputed: boolean;
-}
 
 /**
  * Rows as migration 1796500000000 converted them from the copied model, and as generation made
@@ -71,23 +53,11 @@ describe('statement membership repair (migration 1796980000000)', () => {
   let b4: AcceptedLineRow;
   const ids = { oA: '', oB: '', hA: '', hB: '', mA: '', mB: '', disputeA: '' };
 
-  const get = (token: string, path: string, expected = 200) =>
-    t.http().get(statementsApi(path)).set(bearer(token)).expect(expected);
-  const post = (token: string, path: string, body: object = {}, expected = 200) =>
-    t.http().post(statementsApi(path)).set(bearer(token)).send(body).expect(expected);
   const officer = () => cast.officers[0].token;
-  const detail = async (id: string) =>
-    (await get(officer(), `/statements/${id}`)).body as StatementBody;
-  const lines = async (id: string) =>
-    (await detail(id)).lines.map((l) => [l.deliveryLineId, l.amount, l.status]);
+  const { get, post, detail, lines, ...calls } = statementCalls(() => t, officer);
   const exception = (line: AcceptedLineRow) =>
     t.dataSource.getRepository(LineException).findOneByOrFail({ deliveryLineId: line.id });
-  const deadlines = async () =>
-    (
-      (await get(officer(), `/deadlines?pageSize=200&hospitalId=${cast.hospital.org.id}`)).body as {
-        items: DeadlineBody[];
-      }
-    ).items;
+  const deadlines = () => calls.deadlines(cast.hospital.org.id);
   const repair = () => migrate(t.dataSource, 'up');
   /** §S4 drug figures of January 2027 in the cast's city. */
   const january = async () =>
@@ -223,18 +193,12 @@ describe('statement membership repair (migration 1796980000000)', () => {
     await repo.update({ deliveryLineId: a[0].id }, { statementId: ids.hA });
     await repo.update({ deliveryLineId: b[1].id }, { statementId: ids.hB });
     for (const id of [ids.hA, ids.hB]) {
-      await post(cast.hospital.token, `/statements/${id}/confirm`);
       const supplier = id === ids.hA ? cast.suppliers[0] : cast.suppliers[1];
-      await post(supplier.token, `/statements/${id}/confirm`);
-      for (const o of cast.officers) await post(o.token, `/statements/${id}/approve`);
+      await approveStatement(t, cast, id, supplier);
     }
-    await t
-      .http()
-      .post(statementsApi(`/statements/${ids.hB}/pay`))
-      .set(bearer(officer()))
-      .set('Idempotency-Key', `repair-${ids.hB}`)
-      .send({ bankReference: 'CBC-20270305-1' })
-      .expect(201);
+    await payStatement(t, officer(), ids.hB, `repair-${ids.hB}`, {
+      bankReference: 'CBC-20270305-1',
+    });
   });
   afterAll(() => t.close());
 
@@ -421,16 +385,8 @@ describe('statement membership repair (migration 1796980000000)', () => {
     await except(c1, 1, 'disputed', june);
     await dispute(june, c1, 'open');
     const may = await statement(1, '2027-05', { amount: '95.55', lineCount: 1 });
-    await post(cast.hospital.token, `/statements/${may}/confirm`);
-    await post(cast.suppliers[1].token, `/statements/${may}/confirm`);
-    for (const o of cast.officers) await post(o.token, `/statements/${may}/approve`);
-    await t
-      .http()
-      .post(statementsApi(`/statements/${may}/pay`))
-      .set(bearer(officer()))
-      .set('Idempotency-Key', `repair-${may}`)
-      .send({ bankReference: 'CBC-20270702-1' })
-      .expect(201);
+    await approveStatement(t, cast, may, cast.suppliers[1]);
+    await payStatement(t, officer(), may, `repair-${may}`, { bankReference: 'CBC-20270702-1' });
     // May paid for c1, which it does not list.
     expect(await lines(may)).toEqual([]);
 

@@ -1,32 +1,19 @@
 import { Clock } from '../../src/common/clock';
 import { Decimal } from '../../src/database/decimal';
 import { Organisation } from '../../src/modules/identity/organisations/organisation.entity';
-import {
-  deliveryLine,
-  ExecutionCast,
-  makeExecutionCast,
-  placedOrder,
-} from '../factories/execution';
+import { ExecutionCast, makeExecutionCast } from '../factories/execution';
 import { makeUser } from '../factories/identity';
 import { openAccount } from '../factories/settlement';
-import { AcceptedLineRow, statementsApi } from '../factories/statements';
-import { bearer, startApp, TestApp } from '../setup/test-app';
+import {
+  acceptedDelivery,
+  AcceptedLineRow,
+  approveStatement,
+  DeadlineBody,
+  payStatement,
+  statementCalls,
+} from '../factories/statements';
+import { startApp, TestApp } from '../setup/test-app';
 import { TestClock } from '../setup/test-clock';
-
-interface StatementBody {
-  id: string;
-  status: string;
-  amount: string;
-  disputedAmount: string;
-  lineCount: number;
-  lines: Array<{ deliveryLineId: string; amount: string; status: string }>;
-}
-
-interface DeadlineBody {
-  deliveryLineId: string;
-  statementId: string | null;
-  disputed: boolean;
-}
 
 /**
  * SETTLEMENT_SCOPE widened from `vbp` to `all` between two months, over HTTP. In June 2027 a
@@ -49,17 +36,10 @@ describe('settlement scope widened between months', () => {
   let n3: AcceptedLineRow;
   const ids = { june: '', july: '', august: '', dispute: '' };
 
-  const get = (token: string, path: string, expected = 200) =>
-    t.http().get(statementsApi(path)).set(bearer(token)).expect(expected);
-  const post = (token: string, path: string, body: object = {}, expected = 200) =>
-    t.http().post(statementsApi(path)).set(bearer(token)).send(body).expect(expected);
   const officer = () => officers[0];
+  const { get, post, detail, lines, deadlines } = statementCalls(() => t, officer);
   const generate = async (period: string) =>
     (await post(officer(), '/statements/generate', { period })).body as Record<string, unknown>;
-  const detail = async (id: string) =>
-    (await get(officer(), `/statements/${id}`)).body as StatementBody;
-  const lines = async (id: string) =>
-    (await detail(id)).lines.map((l) => [l.deliveryLineId, l.amount, l.status]);
   const statementOf = async (period: string) => {
     const page = (await get(officer(), `/statements?period=${period}&hospitalId=${hospital.id}`))
       .body as { items: Array<{ id: string }> };
@@ -67,13 +47,7 @@ describe('settlement scope widened between months', () => {
     return page.items[0].id;
   };
   const placed = async () =>
-    new Map(
-      (
-        (await get(officer(), `/deadlines?pageSize=200&hospitalId=${hospital.id}`)).body as {
-          items: DeadlineBody[];
-        }
-      ).items.map((d) => [d.deliveryLineId, d]),
-    );
+    new Map<string, DeadlineBody>((await deadlines(hospital.id)).map((d) => [d.deliveryLineId, d]));
   /** §S4 drug figures of one month in the cast's city. */
   const month = async (period: string) =>
     (
@@ -91,21 +65,10 @@ describe('settlement scope widened between months', () => {
 
   /** One accepted delivery line of `quantity` packs of a product, on an order of its own. */
   async function accepted(productId: string, quantity: string): Promise<AcceptedLineRow> {
-    const order = await placedOrder(t, hospital.token, supplier.org, [{ productId, quantity }]);
-    const delivery = await t
-      .http()
-      .post(`/api/v1/execution/orders/${order.id}/deliveries`)
-      .set(bearer(supplier.token))
-      .send({ lines: [deliveryLine(order.lines[0].id, quantity)] })
-      .expect(201);
-    const [line] = delivery.body.lines as AcceptedLineRow[];
-    await t
-      .http()
-      .post(`/api/v1/execution/deliveries/${delivery.body.id}/acceptance`)
-      .set(bearer(hospital.token))
-      .send({ lines: [{ deliveryLineId: line.id, decision: 'accepted' }] })
-      .expect(200);
-    return { id: line.id, amount: line.amount };
+    const [line] = await acceptedDelivery(t, { hospital, drug: { id: productId } }, supplier, [
+      quantity,
+    ]);
+    return line;
   }
 
   beforeAll(async () => {
@@ -245,18 +208,13 @@ describe('settlement scope widened between months', () => {
   });
 
   it('pays what July bills, and §S4 counts each June line once', async () => {
-    await post(hospital.token, `/statements/${ids.july}/confirm`);
-    await post(supplier.token, `/statements/${ids.july}/confirm`);
-    for (const o of officers) await post(o, `/statements/${ids.july}/approve`);
+    const signers = { hospital, officers: officers.map((token) => ({ token })) };
+    await approveStatement(t, signers, ids.july, supplier);
     clock.passes('2027-08-03T10:00:00+08:00');
-    const paid = await t
-      .http()
-      .post(statementsApi(`/statements/${ids.july}/pay`))
-      .set(bearer(officer()))
-      .set('Idempotency-Key', `scope-${ids.july}`)
-      .send({ bankReference: 'CBC-20270803-1' })
-      .expect(201);
-    expect(paid.body).toMatchObject({ amount: '95.55', status: 'paid' });
+    const paid = await payStatement(t, officer(), ids.july, `scope-${ids.july}`, {
+      bankReference: 'CBC-20270803-1',
+    });
+    expect(paid).toMatchObject({ amount: '95.55', status: 'paid' });
 
     // June: v on the unpaid June statement, n1 paid with July, n2 disputed.
     expect(await month('2027-06')).toMatchObject({

@@ -6,36 +6,13 @@ import {
   AcceptedLineRow,
   makeSettlementCast,
   SettlementCast,
+  statementCalls,
+  StatementBody,
   statementsApi,
 } from '../factories/statements';
 import { makeOrganisation, makeRegion, makeUser } from '../factories/identity';
 import { bearer, startApp, TestApp } from '../setup/test-app';
 import { TestClock } from '../setup/test-clock';
-
-interface LineView {
-  id: string;
-  deliveryLineId: string;
-  amount: string;
-  status: string;
-}
-
-interface StatementBody {
-  id: string;
-  code: string;
-  hospitalId: string;
-  supplierId: string;
-  period: string;
-  status: string;
-  amount: string;
-  disputedAmount: string;
-  lineCount: number;
-  reconciliationDeadline: string;
-  hospitalConfirmedBy: string | null;
-  supplierConfirmedBy: string | null;
-  reviewLevel: number;
-  reviewCycle: number;
-  lines: LineView[];
-}
 
 /**
  * §S3.1–3 over HTTP: generation from accepted deliveries (twice: the same statements), a
@@ -53,10 +30,10 @@ describe('settlement statements', () => {
   let statementB: StatementBody;
   let disputeId: string;
 
-  const get = (token: string, path: string, expected = 200) =>
-    t.http().get(statementsApi(path)).set(bearer(token)).expect(expected);
-  const post = (token: string, path: string, body: object, expected = 200) =>
-    t.http().post(statementsApi(path)).set(bearer(token)).send(body).expect(expected);
+  const { get, post, detail } = statementCalls(
+    () => t,
+    () => cast.officers[0].token,
+  );
   const generate = (period: string, expected = 200) =>
     post(cast.officers[0].token, '/statements/generate', { period }, expected);
   const mine = async (period: string) =>
@@ -66,8 +43,6 @@ describe('settlement statements', () => {
         `/statements?period=${period}&hospitalId=${cast.hospital.org.id}`,
       )
     ).body as { items: StatementBody[]; total: number };
-  const detail = async (id: string) =>
-    (await get(cast.officers[0].token, `/statements/${id}`)).body as StatementBody;
 
   beforeAll(async () => {
     clock = new TestClock();
